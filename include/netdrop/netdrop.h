@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * netdrop ABI: the one contract between netdrop.ko and user space.
+ *
+ * Included by the kernel module and by C++ (netdropctl).  Fixed-width types
+ * only; every structure is padded explicitly to a multiple of 8 bytes.
+ *
+ * Versioning: NETDROP_ABI_MAJOR changes when an existing field moves or
+ * changes meaning; readers must refuse a different major.  NETDROP_ABI_MINOR
+ * grows when fields or record types are appended; readers skip record types
+ * they do not know (by netdrop_rec_hdr.size) and locate variable parts of a
+ * record through its offsets, never through sizeof().
+ *
+ * Device: /dev/netdrop.  Each open() is an independent session.
+ *
+ * Memory map, per possible CPU c (base = c * NETDROP_MMAP_CPU_STRIDE):
+ *   base + 0             one page, struct netdrop_ring_consumer, read-write
+ *   base + page          one page, struct netdrop_ring_ctrl, read-only
+ *   base + 2 * page      data_size bytes of records, mapped twice in a row,
+ *                        read-only, so that a record never wraps
+ *
+ * Ring protocol (single producer per CPU, single consumer):
+ *   The kernel appends records at producer_pos and publishes producer_pos
+ *   with release semantics after the record bytes are written.  The reader
+ *   loads producer_pos with acquire semantics, reads records from
+ *   consumer_pos up to producer_pos at data + (pos & (data_size - 1)), and
+ *   then stores the new consumer_pos with release semantics.  Positions are
+ *   free-running 64-bit byte counters; records are 8-byte aligned.
+ *   When a record does not fit, the kernel drops it and counts it in
+ *   ctrl->lost; it never overwrites unread data.
+ */
+#ifndef _UAPI_NETDROP_H
+#define _UAPI_NETDROP_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#else
+#include <linux/types.h>
+#include <sys/ioctl.h>
+#endif
+
+#define NETDROP_ABI_MAJOR 1
+#define NETDROP_ABI_MINOR 0
+#define NETDROP_DEVICE "/dev/netdrop"
+
+#define NETDROP_MMAP_CPU_STRIDE (1ULL << 32)
+#define NETDROP_MAX_STACK 32
+#define NETDROP_MAX_SNAPLEN 256
+#define NETDROP_IFNAMSIZ 16
+#define NETDROP_COMMLEN 16
+#define NETDROP_MAX_REASONS 64
+#define NETDROP_MAX_LOCATIONS 8
+#define NETDROP_REASON_NAMELEN 56
+
+/* Record types (netdrop_rec_hdr.type). */
+enum netdrop_rec_type {
+	NETDROP_REC_DROP = 1,
+	NETDROP_REC_RESET = 2,
+};
+
+struct netdrop_rec_hdr {
+	__u16 type;	/* enum netdrop_rec_type */
+	__u16 flags;	/* NETDROP_RF_* */
+	__u32 size;	/* whole record in bytes, multiple of 8 */
+};
+
+/* netdrop_rec_hdr.flags */
+#define NETDROP_RF_DECODED	(1U << 0)	/* family/addresses valid */
+#define NETDROP_RF_L4		(1U << 1)	/* ports/flags/icmp valid */
+#define NETDROP_RF_TRUNCATED	(1U << 2)	/* headers cut short */
+#define NETDROP_RF_FRAGMENT	(1U << 3)	/* non-first fragment */
+#define NETDROP_RF_MALFORMED	(1U << 4)	/* header fields impossible */
+#define NETDROP_RF_STACK	(1U << 5)	/* stack present */
+#define NETDROP_RF_DATA		(1U << 6)	/* packet bytes present */
+#define NETDROP_RF_HOOK		(1U << 7)	/* hook attribution valid */
+#define NETDROP_RF_NO_NETHDR	(1U << 8)	/* network header guessed */
+
+/* Execution context of the drop (netdrop_drop.ctx). */
+enum netdrop_ctx {
+	NETDROP_CTX_TASK = 0,
+	NETDROP_CTX_SOFTIRQ = 1,
+	NETDROP_CTX_HARDIRQ = 2,
+	NETDROP_CTX_NMI = 3,
+};
+
+/* Kind of a netfilter hook (netdrop_hook_info.ops_type). */
+enum netdrop_hook_ops_type {
+	NETDROP_HOOK_OTHER = 0,
+	NETDROP_HOOK_NFTABLES = 1,
+	NETDROP_HOOK_BPF = 2,
+};
+
+/*
+ * The netfilter hook that returned NF_DROP for this packet, when hook
+ * attribution is enabled and the drop came from a netfilter hook.
+ */
+struct netdrop_hook_info {
+	__u64 func;		/* hook function address */
+	__s32 priority;
+	__u8 pf;		/* NFPROTO_* */
+	__u8 hooknum;		/* NF_INET_* or NF_NETDEV_* */
+	__u8 ops_type;		/* enum netdrop_hook_ops_type */
+	__u8 pad;
+};
+
+struct netdrop_drop {
+	struct netdrop_rec_hdr hdr;
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	__u64 seq;		/* per-CPU, per-session; gaps are lost records */
+	__u64 location;		/* kernel text address of the kfree_skb caller */
+	__u64 skb;		/* skb address, to correlate with other events */
+	__u32 reason;		/* raw enum skb_drop_reason of the running kernel */
+	__u32 cpu;
+	__u32 netns;		/* network namespace inode */
+	__u32 ifindex;
+	__u32 len;		/* skb->len */
+	__u32 mark;
+	__u32 pid;		/* current task (interrupted task in irq context) */
+	__u16 protocol;		/* skb->protocol, host order (ETH_P_*) */
+	__u8 family;		/* AF_INET, AF_INET6 or 0 */
+	__u8 l4proto;		/* IPPROTO_* */
+	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+	__u16 sport;		/* host order */
+	__u16 dport;
+	__u8 tcp_flags;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u8 ctx;		/* enum netdrop_ctx */
+	__u16 nr_stack;		/* frames at stack_off */
+	__u16 stack_off;	/* offset of __u64 frames from record start */
+	__u16 data_len;		/* packet bytes at data_off, from network header */
+	__u16 data_off;
+	__u32 pad0;
+	char ifname[NETDROP_IFNAMSIZ];
+	char comm[NETDROP_COMMLEN];
+	struct netdrop_hook_info hook;
+	/* __u64 stack[nr_stack] at stack_off; __u8 data[data_len] at data_off */
+};
+
+/* Per-CPU ring: the page user space writes. */
+struct netdrop_ring_consumer {
+	__u64 consumer_pos;
+};
+
+/* Per-CPU ring: the page only the kernel writes. */
+struct netdrop_ring_ctrl {
+	__u64 producer_pos;
+	__u64 data_size;	/* bytes, power of two */
+	__u64 seen;		/* probe invocations on this CPU */
+	__u64 filtered;		/* rejected by the session's filter */
+	__u64 recorded;		/* records written */
+	__u64 lost;		/* records dropped: ring full */
+	__u32 cpu;
+	__u32 pad;
+};
+
+/* NETDROP_IOC_GET_INFO */
+struct netdrop_info {
+	__u32 abi_major;
+	__u32 abi_minor;
+	__u32 nr_cpu_ids;	/* rings exist for possible CPUs below this */
+	__u32 page_size;
+	__u64 possible_cpus[4];	/* first 256 CPUs */
+	__u32 ring_size;	/* data bytes per CPU ring */
+	__u32 watermark;	/* bytes that wake a poller */
+	__u32 tp_nargs;		/* kfree_skb tracepoint arguments: 2, 3 or 4 */
+	__u32 nr_reasons;	/* reason names the kernel knows */
+	__u32 nr_sessions;	/* open sessions, this one included */
+	__u32 nr_enabled;	/* sessions capturing */
+	__u64 mono_ns;		/* CLOCK_MONOTONIC and CLOCK_REALTIME ... */
+	__u64 real_ns;		/* ... read together: wall = ts - mono + real */
+	__u64 boot_ns;		/* CLOCK_BOOTTIME at the same moment */
+	char version[16];	/* module version string */
+};
+
+/* NETDROP_IOC_GET_STATS: totals over all CPUs of this session */
+struct netdrop_stats {
+	__u64 seen;
+	__u64 filtered;
+	__u64 recorded;
+	__u64 lost;
+};
+
+/* Filter fields (netdrop_filter.fields): a record passes when all match. */
+#define NETDROP_F_FAMILY	(1U << 0)
+#define NETDROP_F_SRC		(1U << 1)	/* src in src/src_prefix */
+#define NETDROP_F_DST		(1U << 2)	/* dst in dst/dst_prefix */
+#define NETDROP_F_HOST		(1U << 3)	/* src or dst in host/host_prefix */
+#define NETDROP_F_L4PROTO	(1U << 4)
+#define NETDROP_F_SPORT		(1U << 5)
+#define NETDROP_F_DPORT		(1U << 6)
+#define NETDROP_F_PORT		(1U << 7)	/* sport or dport in port range */
+#define NETDROP_F_IFINDEX	(1U << 8)
+#define NETDROP_F_NETNS		(1U << 9)
+#define NETDROP_F_REASON	(1U << 10)
+#define NETDROP_F_LOCATION	(1U << 11)
+#define NETDROP_F_ALL		((1U << 12) - 1)
+
+/* Options (netdrop_filter.options). */
+#define NETDROP_OPT_STACK	(1U << 0)
+#define NETDROP_OPT_HOOKS	(1U << 1)	/* attribute netfilter drops */
+#define NETDROP_OPT_ALL		((1U << 2) - 1)
+
+/* Events (netdrop_filter.events); 0 means drops only. */
+#define NETDROP_EV_DROP		(1U << 0)
+#define NETDROP_EV_RESET	(1U << 1)
+#define NETDROP_EV_ALL		((1U << 2) - 1)
+
+struct netdrop_cidr {
+	__u8 addr[16];		/* IPv4 in the first 4 bytes */
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 prefix;		/* 0..32 or 0..128 */
+	__u8 pad[6];
+};
+
+struct netdrop_range {
+	__u16 lo;
+	__u16 hi;		/* inclusive, lo <= hi */
+};
+
+struct netdrop_loc_range {
+	__u64 start;
+	__u64 end;		/* exclusive, start < end */
+};
+
+struct netdrop_filter {
+	__u32 size;		/* sizeof(struct netdrop_filter) */
+	__u32 fields;		/* NETDROP_F_* */
+	__u32 options;		/* NETDROP_OPT_* */
+	__u32 events;		/* NETDROP_EV_* */
+	__u32 snaplen;		/* 0..NETDROP_MAX_SNAPLEN */
+	__u8 family;		/* for NETDROP_F_FAMILY */
+	__u8 l4proto;		/* for NETDROP_F_L4PROTO */
+	__u16 nr_reasons;
+	struct netdrop_cidr src;
+	struct netdrop_cidr dst;
+	struct netdrop_cidr host;
+	struct netdrop_range sport;
+	struct netdrop_range dport;
+	struct netdrop_range port;
+	__u32 ifindex;
+	__u32 netns;
+	__u32 nr_locations;
+	__u32 reasons[NETDROP_MAX_REASONS];
+	struct netdrop_loc_range locations[NETDROP_MAX_LOCATIONS];
+};
+
+struct netdrop_reason {
+	__u32 value;
+	__u32 pad;
+	char name[NETDROP_REASON_NAMELEN];	/* without SKB_DROP_REASON_ */
+};
+
+/* NETDROP_IOC_GET_REASONS: fills up to count entries at buf. */
+struct netdrop_reasons_req {
+	__u64 buf;		/* user pointer to struct netdrop_reason[] */
+	__u32 count;		/* in: capacity; out: total the kernel has */
+	__u32 pad;
+};
+
+#define NETDROP_IOC_MAGIC 0xD7
+#define NETDROP_IOC_GET_INFO	_IOR(NETDROP_IOC_MAGIC, 1, struct netdrop_info)
+#define NETDROP_IOC_SET_RING	_IOW(NETDROP_IOC_MAGIC, 2, __u32)
+#define NETDROP_IOC_SET_WATERMARK _IOW(NETDROP_IOC_MAGIC, 3, __u32)
+#define NETDROP_IOC_SET_FILTER	_IOW(NETDROP_IOC_MAGIC, 4, struct netdrop_filter)
+#define NETDROP_IOC_ENABLE	_IO(NETDROP_IOC_MAGIC, 5)
+#define NETDROP_IOC_DISABLE	_IO(NETDROP_IOC_MAGIC, 6)
+#define NETDROP_IOC_GET_STATS	_IOR(NETDROP_IOC_MAGIC, 7, struct netdrop_stats)
+#define NETDROP_IOC_GET_REASONS	_IOWR(NETDROP_IOC_MAGIC, 8, struct netdrop_reasons_req)
+
+#endif /* _UAPI_NETDROP_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels netdrop supports, decided by the Kbuild
+ * compile probes in kmod/conftest/ (see kmod/Kbuild), never by version.
+ */
+#ifndef _ND_COMPAT_H
+#define _ND_COMPAT_H
+
+#include <linux/mm.h>
+
+#ifdef ND_HAVE_VM_FLAGS_SET
+static inline void nd_vm_flags_set(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vm_flags_set(vma, f);
+}
+
+static inline void nd_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vm_flags_clear(vma, f);
+}
+#else
+static inline void nd_vm_flags_set(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vma->vm_flags |= f;
+}
+
+static inline void nd_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vma->vm_flags &= ~f;
+}
+#endif
+
+#endif

@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netdrop: every dropped packet as a decoded record in per-CPU rings that
+ * user space maps from /dev/netdrop.
+ *
+ * Sessions: each open() of /dev/netdrop is a session with its own per-CPU
+ * rings, filter and counters.  Enabled sessions sit on nd_active, an RCU
+ * list the tracepoint probe walks.  The kfree_skb probe is registered when
+ * the first session is enabled and unregistered when the last one is
+ * disabled, so nothing runs while nobody listens.
+ *
+ * Locking: nd_lock (mutex) serialises enable/disable and tracepoint
+ * registration.  session->lock (mutex) serialises one session's
+ * configuration; it is never held across user-space copies, so taking it
+ * in ->mmap (under mmap_lock) cannot invert with a page fault.  The probe
+ * takes no lock: it reads the session list and each session's filter
+ * under RCU and writes only to its own CPU's ring.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/capability.h>
+#include <linux/irq_work.h>
+#include <linux/rculist.h>
+#include <linux/stacktrace.h>
+#include <linux/netdevice.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <net/sock.h>
+#include <net/net_namespace.h>
+#include <trace/events/skb.h>
+
+#include "nd_ring.h"
+#include "nd_decode.h"
+#include "nd_filter.h"
+#include "nd_reasons.h"
+
+static unsigned int ring_kb = 1024;
+module_param(ring_kb, uint, 0444);
+MODULE_PARM_DESC(ring_kb, "Default data size of each per-CPU ring in KiB (power of two, 8..262144)");
+
+static unsigned int max_sessions = 16;
+module_param(max_sessions, uint, 0444);
+MODULE_PARM_DESC(max_sessions, "Maximum number of open sessions");
+
+#define ND_MIN_RING (8U << 10)
+#define ND_MAX_RING (256U << 20)
+
+struct nd_session {
+	struct list_head active;	/* on nd_active while enabled */
+	struct mutex lock;		/* configuration of this session */
+	struct nd_filter __rcu *filter;
+	struct nd_ring **rings;		/* [nr_cpu_ids], NULL until needed */
+	u32 ring_size;
+	u32 watermark;
+	bool enabled;
+	wait_queue_head_t wq;
+	struct irq_work wakeup;
+};
+
+static DEFINE_MUTEX(nd_lock);
+static LIST_HEAD(nd_active);
+static unsigned int nd_nr_sessions;	/* under nd_lock */
+static unsigned int nd_nr_enabled;	/* under nd_lock */
+
+static u8 nd_context(void)
+{
+	if (in_nmi())
+		return NETDROP_CTX_NMI;
+	if (in_hardirq())
+		return NETDROP_CTX_HARDIRQ;
+	if (in_serving_softirq())
+		return NETDROP_CTX_SOFTIRQ;
+	return NETDROP_CTX_TASK;
+}
+
+/* What every session sees of one drop, decoded at most once. */
+struct nd_event {
+	const struct sk_buff *skb;
+	u64 location;
+	u32 reason;
+	u32 ifindex;
+	u32 netns;
+	int nhoff;		/* network header offset, INT_MIN if none */
+	bool decoded;
+	struct netdrop_drop rec;
+};
+
+static void nd_event_decode(struct nd_event *ev)
+{
+	const struct sk_buff *skb = ev->skb;
+	struct netdrop_drop *rec = &ev->rec;
+	struct net_device *dev = READ_ONCE(skb->dev);
+
+	ev->decoded = true;
+	memset(rec, 0, sizeof(*rec));
+	rec->hdr.type = NETDROP_REC_DROP;
+	rec->ts_ns = ktime_get_mono_fast_ns();
+	rec->location = ev->location;
+	rec->skb = (unsigned long)skb;
+	rec->reason = ev->reason;
+	rec->cpu = smp_processor_id();
+	rec->netns = ev->netns;
+	rec->ifindex = ev->ifindex;
+	rec->len = skb->len;
+	rec->mark = skb->mark;
+	rec->protocol = ntohs(skb->protocol);
+	rec->ctx = nd_context();
+	rec->pid = current->tgid;
+	memcpy(rec->comm, current->comm, sizeof(rec->comm));
+	rec->comm[sizeof(rec->comm) - 1] = '\0';
+	if (dev) {
+		memcpy(rec->ifname, dev->name, sizeof(rec->ifname));
+		rec->ifname[sizeof(rec->ifname) - 1] = '\0';
+	}
+	ev->nhoff = nd_decode(skb, rec);
+}
+
+static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
+{
+	struct nd_ring *ring = s->rings[smp_processor_id()];
+	const struct nd_filter *nf = rcu_dereference(s->filter);
+	const struct netdrop_filter *f = &nf->f;
+	struct netdrop_drop *rec;
+	u32 stack_off, data_off, len, snap = 0, nr_stack = 0;
+	unsigned long pos;
+
+	local64_inc(nd_ctr(ring, seen));
+	if (!nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
+				 ev->netns))
+		goto filtered;
+	if (!ev->decoded)
+		nd_event_decode(ev);
+	if (!nd_filter_match_post(nf, &ev->rec))
+		goto filtered;
+
+	stack_off = sizeof(*rec);
+	data_off = stack_off;
+	if (f->options & NETDROP_OPT_STACK)
+		data_off += NETDROP_MAX_STACK * sizeof(u64);
+	if (f->snaplen && ev->nhoff != INT_MIN)
+		snap = nd_packet_avail(ev->skb, ev->nhoff, f->snaplen);
+	len = ALIGN(data_off + snap, 8);
+
+	rec = nd_ring_reserve(ring, len, &pos);
+	if (!rec)
+		return;
+	memcpy(rec, &ev->rec, sizeof(*rec));
+	rec->seq = local64_inc_return(&ring->seq) - 1;
+	if (f->options & NETDROP_OPT_STACK) {
+		nr_stack = stack_trace_save((unsigned long *)((u8 *)rec + stack_off),
+					    NETDROP_MAX_STACK, 2);
+		rec->nr_stack = nr_stack;
+		rec->stack_off = stack_off;
+		rec->hdr.flags |= NETDROP_RF_STACK;
+		data_off = stack_off + nr_stack * sizeof(u64);
+	}
+	if (snap) {
+		snap = nd_copy_packet(ev->skb, ev->nhoff, (u8 *)rec + data_off,
+				      snap);
+		rec->data_len = snap;
+		rec->data_off = data_off;
+		if (snap)
+			rec->hdr.flags |= NETDROP_RF_DATA;
+	}
+	/* Give back what the stack did not use, if nobody reserved after us. */
+	rec->hdr.size = ALIGN(data_off + snap, 8);
+	if (rec->hdr.size < len && !nd_ring_shrink(ring, pos, len, rec->hdr.size))
+		rec->hdr.size = len;
+	memset((u8 *)rec + data_off + snap, 0, rec->hdr.size - (data_off + snap));
+	nd_ring_commit(ring);
+
+	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
+		irq_work_queue(&s->wakeup);
+	return;
+filtered:
+	local64_inc(nd_ctr(ring, filtered));
+}
+
+static void nd_probe_common(const struct sk_buff *skb, void *location,
+			    u32 reason)
+{
+	struct nd_event ev;
+	struct nd_session *s;
+	struct net_device *dev = READ_ONCE(skb->dev);
+	const struct net *net = NULL;
+
+	ev.skb = skb;
+	ev.location = (unsigned long)location;
+	ev.reason = reason;
+	ev.decoded = false;
+	ev.ifindex = dev ? dev->ifindex : skb->skb_iif;
+	if (dev)
+		net = dev_net(dev);
+	else if (skb->sk)
+		net = sock_net(skb->sk);
+	ev.netns = net ? net->ns.inum : 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &nd_active, active)
+		nd_session_drop(s, &ev);
+	rcu_read_unlock();
+}
+
+#if ND_TP_NARGS == 4
+static void nd_probe(void *data, struct sk_buff *skb, void *location,
+		     enum skb_drop_reason reason, struct sock *rx_sk)
+{
+	nd_probe_common(skb, location, reason);
+}
+#elif ND_TP_NARGS == 3
+static void nd_probe(void *data, struct sk_buff *skb, void *location,
+		     enum skb_drop_reason reason)
+{
+	nd_probe_common(skb, location, reason);
+}
+#else
+static void nd_probe(void *data, struct sk_buff *skb, void *location)
+{
+	nd_probe_common(skb, location, 0);
+}
+#endif
+
+static void nd_wakeup(struct irq_work *work)
+{
+	struct nd_session *s = container_of(work, struct nd_session, wakeup);
+
+	wake_up_interruptible(&s->wq);
+}
+
+static int nd_session_alloc_rings(struct nd_session *s)
+{
+	int cpu;
+
+	lockdep_assert_held(&s->lock);
+	if (s->rings)
+		return 0;
+	s->rings = kcalloc(nr_cpu_ids, sizeof(*s->rings), GFP_KERNEL);
+	if (!s->rings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		s->rings[cpu] = nd_ring_alloc(cpu, s->ring_size);
+		if (!s->rings[cpu])
+			goto nomem;
+	}
+	return 0;
+nomem:
+	for_each_possible_cpu(cpu)
+		nd_ring_free(s->rings[cpu]);
+	kfree(s->rings);
+	s->rings = NULL;
+	return -ENOMEM;
+}
+
+static int nd_session_enable(struct nd_session *s)
+{
+	int err;
+
+	lockdep_assert_held(&s->lock);
+	if (s->enabled)
+		return 0;
+	err = nd_session_alloc_rings(s);
+	if (err)
+		return err;
+	mutex_lock(&nd_lock);
+	if (!nd_nr_enabled) {
+		err = register_trace_kfree_skb(nd_probe, NULL);
+		if (err) {
+			mutex_unlock(&nd_lock);
+			return err;
+		}
+	}
+	nd_nr_enabled++;
+	list_add_tail_rcu(&s->active, &nd_active);
+	s->enabled = true;
+	mutex_unlock(&nd_lock);
+	return 0;
+}
+
+static void nd_session_disable(struct nd_session *s)
+{
+	bool last;
+
+	lockdep_assert_held(&s->lock);
+	if (!s->enabled)
+		return;
+	mutex_lock(&nd_lock);
+	list_del_rcu(&s->active);
+	s->enabled = false;
+	last = --nd_nr_enabled == 0;
+	if (last)
+		unregister_trace_kfree_skb(nd_probe, NULL);
+	mutex_unlock(&nd_lock);
+	/* No probe may still write to this session's rings after we return. */
+	if (last)
+		tracepoint_synchronize_unregister();
+	else
+		synchronize_rcu();
+}
+
+static int nd_open(struct inode *inode, struct file *file)
+{
+	struct nd_session *s;
+	struct nd_filter *nf;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	nf = kzalloc(sizeof(*nf), GFP_KERNEL);
+	if (!s || !nf)
+		goto nomem;
+	nf->f.size = sizeof(nf->f);
+	nd_filter_prepare(nf);
+	RCU_INIT_POINTER(s->filter, nf);
+	mutex_init(&s->lock);
+	INIT_LIST_HEAD(&s->active);
+	init_waitqueue_head(&s->wq);
+	init_irq_work(&s->wakeup, nd_wakeup);
+	s->ring_size = roundup_pow_of_two(clamp_t(u64, (u64)ring_kb << 10,
+						  ND_MIN_RING, ND_MAX_RING));
+	s->watermark = 1;
+
+	mutex_lock(&nd_lock);
+	if (nd_nr_sessions >= max_sessions) {
+		mutex_unlock(&nd_lock);
+		kfree(s);
+		kfree(nf);
+		return -EBUSY;
+	}
+	nd_nr_sessions++;
+	mutex_unlock(&nd_lock);
+	file->private_data = s;
+	return nonseekable_open(inode, file);
+nomem:
+	kfree(s);
+	kfree(nf);
+	return -ENOMEM;
+}
+
+static int nd_release(struct inode *inode, struct file *file)
+{
+	struct nd_session *s = file->private_data;
+	int cpu;
+
+	mutex_lock(&s->lock);
+	nd_session_disable(s);
+	mutex_unlock(&s->lock);
+	irq_work_sync(&s->wakeup);
+	if (s->rings) {
+		for_each_possible_cpu(cpu)
+			nd_ring_free(s->rings[cpu]);
+		kfree(s->rings);
+	}
+	kfree(rcu_dereference_protected(s->filter, true));
+	mutex_destroy(&s->lock);
+	kfree(s);
+	mutex_lock(&nd_lock);
+	nd_nr_sessions--;
+	mutex_unlock(&nd_lock);
+	return 0;
+}
+
+static void nd_fill_info(struct nd_session *s, struct netdrop_info *info)
+{
+	int cpu;
+
+	memset(info, 0, sizeof(*info));
+	info->abi_major = NETDROP_ABI_MAJOR;
+	info->abi_minor = NETDROP_ABI_MINOR;
+	info->nr_cpu_ids = nr_cpu_ids;
+	info->page_size = PAGE_SIZE;
+	for_each_possible_cpu(cpu)
+		if (cpu < 256)
+			info->possible_cpus[cpu / 64] |= 1ULL << (cpu % 64);
+	info->tp_nargs = ND_TP_NARGS;
+	info->nr_reasons = nd_reasons_count();
+	mutex_lock(&s->lock);
+	info->ring_size = s->ring_size;
+	info->watermark = s->watermark;
+	mutex_unlock(&s->lock);
+	mutex_lock(&nd_lock);
+	info->nr_sessions = nd_nr_sessions;
+	info->nr_enabled = nd_nr_enabled;
+	mutex_unlock(&nd_lock);
+	local_irq_disable();
+	info->mono_ns = ktime_get_ns();
+	info->real_ns = ktime_get_real_ns();
+	info->boot_ns = ktime_get_boottime_ns();
+	local_irq_enable();
+	strscpy(info->version, ND_VERSION, sizeof(info->version));
+}
+
+static void nd_fill_stats(struct nd_session *s, struct netdrop_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&s->lock);
+	if (s->rings) {
+		for_each_possible_cpu(cpu) {
+			struct nd_ring *r = s->rings[cpu];
+
+			st->seen += local64_read(nd_ctr(r, seen));
+			st->filtered += local64_read(nd_ctr(r, filtered));
+			st->recorded += local64_read(nd_ctr(r, recorded));
+			st->lost += local64_read(nd_ctr(r, lost));
+		}
+	}
+	mutex_unlock(&s->lock);
+}
+
+static int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
+{
+	struct nd_filter *nf, *old;
+	int err = nd_filter_validate(f);
+
+	if (err)
+		return err;
+	nf = kzalloc(sizeof(*nf), GFP_KERNEL);
+	if (!nf)
+		return -ENOMEM;
+	nf->f = *f;
+	nd_filter_prepare(nf);
+	mutex_lock(&s->lock);
+	old = rcu_replace_pointer(s->filter, nf, lockdep_is_held(&s->lock));
+	mutex_unlock(&s->lock);
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+static int nd_set_ring(struct nd_session *s, u32 size)
+{
+	int err = 0;
+
+	if (size < ND_MIN_RING || size > ND_MAX_RING || !is_power_of_2(size))
+		return -EINVAL;
+	mutex_lock(&s->lock);
+	if (s->rings)
+		err = -EBUSY;
+	else
+		s->ring_size = size;
+	if (!err && s->watermark > size / 2)
+		s->watermark = size / 2;
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+static int nd_set_watermark(struct nd_session *s, u32 bytes)
+{
+	int err = 0;
+
+	mutex_lock(&s->lock);
+	if (!bytes || bytes > s->ring_size / 2)
+		err = -EINVAL;
+	else
+		s->watermark = bytes;
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct nd_session *s = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	union {
+		struct netdrop_info info;
+		struct netdrop_stats stats;
+		struct netdrop_filter filter;
+		struct netdrop_reasons_req reasons;
+		u32 u32;
+	} *u;
+	long err;
+
+	switch (cmd) {
+	case NETDROP_IOC_ENABLE:
+		mutex_lock(&s->lock);
+		err = nd_session_enable(s);
+		mutex_unlock(&s->lock);
+		return err;
+	case NETDROP_IOC_DISABLE:
+		mutex_lock(&s->lock);
+		nd_session_disable(s);
+		mutex_unlock(&s->lock);
+		return 0;
+	case NETDROP_IOC_GET_INFO:
+	case NETDROP_IOC_GET_STATS:
+	case NETDROP_IOC_SET_FILTER:
+	case NETDROP_IOC_GET_REASONS:
+	case NETDROP_IOC_SET_RING:
+	case NETDROP_IOC_SET_WATERMARK:
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	err = 0;
+	if (_IOC_DIR(cmd) & _IOC_WRITE) {
+		if (copy_from_user(u, uarg, _IOC_SIZE(cmd))) {
+			err = -EFAULT;
+			goto out;
+		}
+	}
+	switch (cmd) {
+	case NETDROP_IOC_GET_INFO:
+		nd_fill_info(s, &u->info);
+		break;
+	case NETDROP_IOC_GET_STATS:
+		nd_fill_stats(s, &u->stats);
+		break;
+	case NETDROP_IOC_SET_FILTER:
+		err = nd_set_filter(s, &u->filter);
+		break;
+	case NETDROP_IOC_SET_RING:
+		err = nd_set_ring(s, u->u32);
+		break;
+	case NETDROP_IOC_SET_WATERMARK:
+		err = nd_set_watermark(s, u->u32);
+		break;
+	case NETDROP_IOC_GET_REASONS:
+		if (u->reasons.pad) {
+			err = -EINVAL;
+			break;
+		}
+		err = nd_reasons_copy_to_user(u64_to_user_ptr(u->reasons.buf),
+					      &u->reasons.count);
+		break;
+	}
+	if (!err && (_IOC_DIR(cmd) & _IOC_READ) &&
+	    copy_to_user(uarg, u, _IOC_SIZE(cmd)))
+		err = -EFAULT;
+out:
+	kfree(u);
+	return err;
+}
+
+static __poll_t nd_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct nd_session *s = file->private_data;
+	struct nd_ring **rings;
+	int cpu;
+
+	poll_wait(file, &s->wq, wait);
+	rings = READ_ONCE(s->rings);
+	if (!rings)
+		return 0;
+	for_each_possible_cpu(cpu)
+		if (nd_ring_avail(rings[cpu]))
+			return EPOLLIN | EPOLLRDNORM;
+	return 0;
+}
+
+static int nd_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct nd_session *s = file->private_data;
+	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 cpu = offset / NETDROP_MMAP_CPU_STRIDE;
+	int err;
+
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return -EINVAL;
+	mutex_lock(&s->lock);
+	err = nd_session_alloc_rings(s);
+	if (!err)
+		err = nd_ring_mmap(s->rings[cpu], vma,
+				   offset % NETDROP_MMAP_CPU_STRIDE);
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+static const struct file_operations nd_fops = {
+	.owner = THIS_MODULE,
+	.open = nd_open,
+	.release = nd_release,
+	.unlocked_ioctl = nd_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.poll = nd_poll,
+	.mmap = nd_mmap,
+};
+
+static struct miscdevice nd_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "netdrop",
+	.fops = &nd_fops,
+	.mode = 0600,
+};
+
+static int __init nd_init(void)
+{
+	int err = misc_register(&nd_misc);
+
+	if (err)
+		return err;
+	pr_info("version %s loaded (kfree_skb with %d arguments, %u drop reasons)\n",
+		ND_VERSION, ND_TP_NARGS, nd_reasons_count());
+	return 0;
+}
+
+static void __exit nd_exit(void)
+{
+	misc_deregister(&nd_misc);
+}
+
+module_init(nd_init);
+module_exit(nd_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("netdrop: where and why the kernel drops packets");
+MODULE_VERSION(ND_VERSION);
+MODULE_INFO(tp_nargs, __stringify(ND_TP_NARGS));

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ND_RING_H
+#define _ND_RING_H
+
+#include <linux/types.h>
+#include <asm/local.h>
+#include <asm/local64.h>
+#include <netdrop/netdrop.h>
+
+/*
+ * One per-CPU ring of one session.  Only the CPU that owns the ring writes
+ * to it, with preemption disabled; interrupts may nest producers on that
+ * CPU (task -> softirq -> hardirq -> NMI), which the nest counter handles
+ * the way the perf ring buffer does (see nd_ring.c).
+ */
+struct nd_ring {
+	local_t head;			/* reserved up to here */
+	unsigned int nest;		/* producers active on this CPU */
+	u64 wakeup_pos;			/* producer_pos at last wakeup */
+	u64 size;			/* data bytes, power of two */
+	u64 mask;
+	local64_t seq;
+	struct netdrop_ring_consumer *cons;	/* user-writable page */
+	struct netdrop_ring_ctrl *ctrl;		/* read-only to user */
+	u8 *data;			/* size bytes, mapped twice */
+	void *area;			/* vmap of all pages */
+	struct page **pages;
+	unsigned int nr_pages;		/* distinct pages */
+	unsigned int nr_area_pages;	/* pages in the vmap, data twice */
+};
+
+/* ctrl counters are updated by nested producers: access them as local64. */
+#define nd_ctr(ring, field) ((local64_t *)&(ring)->ctrl->field)
+
+struct nd_ring *nd_ring_alloc(int cpu, u64 size);
+void nd_ring_free(struct nd_ring *ring);
+
+/* Producer side: preemption must be disabled around reserve...commit. */
+void *nd_ring_reserve(struct nd_ring *ring, u32 len, unsigned long *pos);
+bool nd_ring_shrink(struct nd_ring *ring, unsigned long pos, u32 len,
+		    u32 new_len);
+void nd_ring_commit(struct nd_ring *ring);
+
+/* Bytes available to the reader (for poll and wakeups). */
+u64 nd_ring_avail(const struct nd_ring *ring);
+
+int nd_ring_mmap(struct nd_ring *ring, struct vm_area_struct *vma,
+		 unsigned long offset);
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# PID 1 inside a test guest.  The host's / is our read-only root (9p tag
+# "hostroot"); the host's results folder is 9p tag "results", mounted on
+# /tmp/results.  Runs /tmp/results/cmd.sh, stores its exit status, the
+# guest's dmesg, and powers off.  Never exits (PID 1 must not).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp LANG=C.UTF-8 TERM=dumb
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs shm /dev/shm
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mkdir -p /tmp/results /run/netns /run/lock
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /tmp/results
+hostname netdrop-guest
+ip link set lo up
+cd "$(cat /tmp/results/cwd 2>/dev/null || echo /)"
+echo "guest: $(uname -r) $(nproc) cpus, running cmd.sh" >/dev/console
+sh /tmp/results/cmd.sh >/tmp/results/output.log 2>&1 </dev/null
+rc=$?
+dmesg >/tmp/results/dmesg
+echo "$rc" >/tmp/results/rc
+sync
+umount /tmp/results
+echo "guest: done, status $rc" >/dev/console
+echo b >/proc/sysrq-trigger
+sleep 60

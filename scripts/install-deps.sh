@@ -1,0 +1,49 @@
+#!/bin/bash
+# Installs everything netdrop needs to build and test.  Idempotent: a warm
+# machine with everything present returns in about a second.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+	build-essential cmake ninja-build pkg-config clang clang-format clang-tidy
+	libclang-rt-14-dev
+	libfmt-dev libboost-program-options-dev libgtest-dev libgmock-dev
+	googletest libbenchmark-dev
+	qemu-system-x86 busybox-static cpio kmod iproute2 iptables nftables
+	dropwatch tshark dkms debhelper dpkg-dev fakeroot
+	linux-source-6.1 bc flex bison libelf-dev libssl-dev dwarves rsync
+	python3 xz-utils ethtool netcat-openbsd socat tcpdump iputils-ping
+	linux-perf bpftrace
+)
+
+NETDROP_RESOLVE=newest
+. "$here/matrix.sh"
+for k in $NETDROP_MATRIX; do
+	packages+=("linux-image-$k-unsigned" "linux-headers-$k")
+done
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	# tshark asks whether non-root users may capture; answer once.
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+		debconf-set-selections
+	apt-get update -qq || true
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The kernel images are installed for their files only; we never boot the host
+# with them.  Make sure the module trees are complete (depmod output present).
+for k in $NETDROP_MATRIX; do
+	[ -e "/lib/modules/$k/modules.dep" ] || depmod "$k"
+done
+
+src=$(ls -d /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
+[ -n "$src" ] || { echo "install-deps: linux-source-6.1 tarball missing" >&2; exit 1; }
+echo "install-deps: ok (matrix: $NETDROP_MATRIX)"

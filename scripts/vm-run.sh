@@ -1,0 +1,94 @@
+#!/bin/bash
+# Runs a command inside a QEMU (TCG) guest booted from an installed Debian
+# kernel or from the netdrop test kernel, with the host's / as read-only root.
+#
+#   vm-run.sh [-k KVER|test] [-t SECONDS] [-o OUTDIR] [-c CPUS] [-m MB]
+#             [-a "kernel args"] -- COMMAND [ARGS...]
+#
+# The command runs in the current directory (as seen by the host) with
+# OUTDIR mounted writable at /tmp/results.  OUTDIR receives console.log,
+# dmesg, output.log and rc.  Exit status: the command's own if non-zero;
+# 124 on timeout; 125 if the guest died without reporting; 3 if the guest's
+# kernel log holds a BUG/WARNING/Oops/KASAN/lockdep/kmemleak report.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/matrix.sh"
+
+kver=$NETDROP_DEFAULT_KVER
+timeout=600
+out=
+cpus=2
+mem=
+append=
+while getopts "k:t:o:c:m:a:" opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	o) out=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	a) append=$OPTARG ;;
+	*) echo "vm-run: bad option" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = "--" ] && shift
+[ $# -gt 0 ] || { echo "vm-run: no command given" >&2; exit 2; }
+
+[ -n "$out" ] || out=$(mktemp -d /tmp/netdrop-vm.XXXXXX)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out/rc" "$out/dmesg" "$out/output.log" "$out/console.log"
+printf '%q ' "$@" >"$out/cmd.sh"
+echo >>"$out/cmd.sh"
+pwd >"$out/cwd"
+
+cache="${NETDROP_CACHE:-$HOME/.cache/netdrop}"
+mkdir -p "$cache"
+cmdline="console=ttyS0 panic=-1 net.ifnames=0 mitigations=off"
+if [ "$kver" = test ]; then
+	tk=$("$here/build-testkernel.sh")
+	kernel="$tk/arch/x86/boot/bzImage"
+	initrd=()
+	cmdline="$cmdline root=hostroot rootfstype=9p ro"
+	cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
+	cmdline="$cmdline init=$here/guest-init.sh"
+	mem=${mem:-3072}
+else
+	kernel=/boot/vmlinuz-$kver
+	[ -r "$kernel" ] || { echo "vm-run: kernel $kver is not installed ($kernel)" >&2; exit 2; }
+	initramfs="$cache/initramfs-$kver-$(sha256sum "$here/mkinitramfs.sh" | cut -c1-8).cpio.gz"
+	[ -f "$initramfs" ] || "$here/mkinitramfs.sh" "$kver" "$initramfs"
+	initrd=(-initrd "$initramfs")
+	cmdline="$cmdline netdrop.init=$here/guest-init.sh"
+	mem=${mem:-2048}
+fi
+cmdline="$cmdline $append"
+
+status=0
+timeout --foreground -k 10 "$timeout" \
+	qemu-system-x86_64 -accel tcg -cpu max -smp "$cpus" -m "$mem" \
+	-nodefaults -display none -no-reboot \
+	-serial "file:$out/console.log" \
+	-kernel "$kernel" "${initrd[@]}" -append "$cmdline" \
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-fsdev local,id=results,path="$out",security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=results,mount_tag=results \
+	-device virtio-rng-pci || status=$?
+
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+	echo "vm-run: guest timed out after ${timeout}s (log: $out/console.log)" >&2
+	python3 "$here/dmesg_check.py" "$out/console.log" >&2 || true
+	exit 124
+fi
+if [ ! -f "$out/rc" ]; then
+	echo "vm-run: guest died without reporting (log: $out/console.log)" >&2
+	tail -n 30 "$out/console.log" >&2 || true
+	exit 125
+fi
+rc=$(cat "$out/rc")
+if ! python3 "$here/dmesg_check.py" "$out/dmesg" "$out/console.log" >&2; then
+	[ "$rc" != 0 ] || rc=3
+fi
+exit "$rc"

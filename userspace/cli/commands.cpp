@@ -1,0 +1,514 @@
+#include "commands.hpp"
+
+#include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "filter.hpp"
+#include "format.hpp"
+#include "netns.hpp"
+#include "pcapng.hpp"
+#include "recfile.hpp"
+#include "record.hpp"
+#include "session.hpp"
+#include "summary.hpp"
+#include "symbols.hpp"
+
+namespace po = boost::program_options;
+
+namespace netdrop::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_signal(int /*sig*/) { g_stop = 1; }
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;  // no SA_RESTART: poll() returns EINTR
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// stdout went away (| head): stop quietly.
+struct PipeClosed {};
+
+void out(std::string_view s) {
+  if (fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
+    if (errno == EPIPE) throw PipeClosed{};
+    throw SystemError(fmt::format("writing output: {}", std::strerror(errno)));
+  }
+}
+
+void out_flush() {
+  if (fflush(stdout) != 0 && errno == EPIPE) throw PipeClosed{};
+}
+
+struct FilterArgs {
+  std::string src, dst, host, proto, port, sport, dport, dev, netns, reason, family;
+  std::vector<std::string> funcs;
+  bool stack = false;
+  unsigned snaplen = 0;
+};
+
+void add_filter_options(po::options_description& d, FilterArgs& f) {
+  d.add_options()
+      ("src", po::value(&f.src), "source address or CIDR (v4 or v6)")
+      ("dst", po::value(&f.dst), "destination address or CIDR")
+      ("host", po::value(&f.host), "source or destination address or CIDR")
+      ("family", po::value(&f.family), "ipv4 or ipv6")
+      ("proto", po::value(&f.proto), "tcp, udp, icmp, icmp6 or a protocol number")
+      ("port", po::value(&f.port), "source or destination port, N or N-M")
+      ("sport", po::value(&f.sport), "source port, N or N-M")
+      ("dport", po::value(&f.dport), "destination port, N or N-M")
+      ("dev", po::value(&f.dev), "device name")
+      ("netns", po::value(&f.netns), "network namespace: NAME, PATH or PID")
+      ("reason", po::value(&f.reason), "drop reasons, NAME[,NAME...] (see 'netdropctl reasons')")
+      ("func", po::value(&f.funcs)->composing(), "drops inside this kernel function (repeatable)");
+}
+
+void add_capture_options(po::options_description& d, FilterArgs& f) {
+  d.add_options()
+      ("stack", po::bool_switch(&f.stack), "record the kernel stack of each drop")
+      ("snaplen", po::value(&f.snaplen), "record up to N packet bytes from the network header (max 256)");
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> parts;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) parts.push_back(item);
+  return parts;
+}
+
+uint32_t reason_value(const std::string& name, const std::vector<Reason>& reasons) {
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.rfind("SKB_DROP_REASON_", 0) == 0) upper = upper.substr(16);
+  for (const Reason& r : reasons)
+    if (r.name == upper) return r.value;
+  throw UsageError(fmt::format("unknown drop reason '{}' (see 'netdropctl reasons')", name));
+}
+
+// Everything that needs neither the module nor kallsyms: checked before a
+// session is opened, so a typo is reported as such.
+FilterSpec build_static_spec(const FilterArgs& a) {
+  FilterSpec s;
+  if (!a.family.empty()) {
+    if (a.family != "ipv4" && a.family != "ipv6") throw UsageError(fmt::format("bad --family '{}'", a.family));
+    s.family = a.family == "ipv4" ? AF_INET : AF_INET6;
+  }
+  if (!a.src.empty()) s.src = parse_cidr(a.src);
+  if (!a.dst.empty()) s.dst = parse_cidr(a.dst);
+  if (!a.host.empty()) s.host = parse_cidr(a.host);
+  if (!a.proto.empty()) s.proto = parse_protocol(a.proto);
+  if (!a.port.empty()) s.port = parse_port_range(a.port);
+  if (!a.sport.empty()) s.sport = parse_port_range(a.sport);
+  if (!a.dport.empty()) s.dport = parse_port_range(a.dport);
+  if (!a.dev.empty()) s.dev = a.dev;
+  if (!a.netns.empty()) s.netns = netns_inode(a.netns);
+  if (a.snaplen > NETDROP_MAX_SNAPLEN)
+    throw UsageError(fmt::format("bad --snaplen {} (at most {})", a.snaplen, NETDROP_MAX_SNAPLEN));
+  s.stack = a.stack;
+  s.snaplen = a.snaplen;
+  return s;
+}
+
+FilterSpec build_spec(const FilterArgs& a, const std::vector<Reason>& reasons, const Symbolizer& symbols) {
+  FilterSpec s = build_static_spec(a);
+  for (const std::string& r : split_commas(a.reason)) s.reasons.push_back(reason_value(r, reasons));
+  for (const std::string& fn : a.funcs) {
+    auto range = symbols.range_of(fn);
+    if (!range) throw UsageError(fmt::format("unknown kernel function '{}' (not in /proc/kallsyms)", fn));
+    s.locations.push_back({range->first, range->second});
+  }
+  return s;
+}
+
+// Parses args; prints help and returns false for --help.
+bool parse(const Args& args, const po::options_description& desc, std::string_view synopsis,
+           std::string_view examples, po::variables_map& vm,
+           const po::positional_options_description* positional = nullptr) {
+  po::command_line_parser parser(args);
+  parser.options(desc);
+  if (positional != nullptr) parser.positional(*positional);
+  po::store(parser.run(), vm);
+  if (vm.count("help") != 0) {
+    std::ostringstream ss;
+    ss << desc;
+    fmt::print("usage: netdropctl {}\n\n{}\nExamples:\n{}", synopsis, ss.str(), examples);
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+std::unordered_map<uint32_t, std::string> reason_map(const std::vector<Reason>& reasons) {
+  std::unordered_map<uint32_t, std::string> m;
+  for (const Reason& r : reasons) m[r.value] = r.name;
+  return m;
+}
+
+struct CaptureArgs {
+  uint64_t count = 0;
+  double duration = 0;
+  uint32_t ring_kb = 0;
+};
+
+void add_limit_options(po::options_description& d, CaptureArgs& c) {
+  d.add_options()
+      ("count,c", po::value(&c.count), "stop after N records")
+      ("duration,d", po::value(&c.duration), "stop after SECONDS")
+      ("ring-kb", po::value(&c.ring_kb), "per-CPU ring size in KiB (power of two)");
+}
+
+// Everything a live capture needs, set up from the options.
+struct Live {
+  Session session;
+  Symbolizer symbols;
+  std::vector<Reason> reasons;
+  FilterSpec spec;
+  ViewContext ctx;
+
+  Live(const FilterArgs& fa, const CaptureArgs& ca)
+      : session((build_static_spec(fa), NETDROP_DEVICE)), reasons(session.reasons()) {
+    spec = build_spec(fa, reasons, symbols);
+    if (ca.ring_kb != 0) session.set_ring_size(ca.ring_kb * 1024);
+    session.set_filter(spec.to_kernel());
+    session.map_rings();
+    ctx.symbols = &symbols;
+    ctx.reason_names = reason_map(reasons);
+    ctx.realtime_offset_ns = static_cast<int64_t>(session.info().real_ns - session.info().mono_ns);
+  }
+};
+
+using Clock = std::chrono::steady_clock;
+
+// Runs a capture until count, duration or a signal.  on_drop gets every
+// record that passes the user-space filter; on_tick runs every tick_s.
+void run_capture(Live& live, const CaptureArgs& ca, const std::function<void(Bytes, const Drop&)>& on_drop,
+                 double tick_s = 0, const std::function<void()>& on_tick = {}) {
+  install_signal_handlers();
+  live.session.enable();
+  auto start = Clock::now();
+  auto next_tick = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tick_s));
+  uint64_t n = 0;
+  bool done = false;
+  auto handle = [&](Bytes rec) {
+    Drop d;
+    if (done || decode_record(rec, d).status != DecodeStatus::ok || !live.spec.matches(d)) return;
+    on_drop(rec, d);
+    if (ca.count != 0 && ++n >= ca.count) done = true;
+  };
+  while (g_stop == 0 && !done) {
+    live.session.poll_once(100, handle);
+    out_flush();
+    auto now = Clock::now();
+    if (ca.duration > 0 && now - start >= std::chrono::duration<double>(ca.duration)) break;
+    if (on_tick && now >= next_tick) {
+      on_tick();
+      next_tick += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tick_s));
+    }
+  }
+  live.session.disable();
+  if (!done) live.session.drain(handle);
+  out_flush();
+}
+
+void print_totals(const netdrop_stats& st, uint64_t shown) {
+  fmt::print(stderr, "{} drops shown; kernel: {} seen, {} filtered out, {} recorded, {} lost (ring full)\n", shown,
+             st.seen, st.filtered, st.recorded, st.lost);
+}
+
+std::string pcap_comment(const Drop& d, ViewContext& ctx) {
+  Resolved loc = ctx.symbols->resolve(d.raw.location);
+  std::string c = fmt::format("{} {}", format_location(loc, d.raw.location), ctx.reason_name(d.raw.reason));
+  if (loc.sym != nullptr && !loc.sym->module.empty()) c += fmt::format(" [{}]", loc.sym->module);
+  if (!d.ifname().empty()) c += fmt::format(" dev {}", d.ifname());
+  c += fmt::format(" netns {}", d.raw.netns);
+  return c;
+}
+
+// The stream view: text or JSON lines, optionally pcapng.
+struct StreamView {
+  bool json = false;
+  std::optional<PcapngWriter> pcap;
+  uint64_t shown = 0;
+
+  void show(const Drop& d, ViewContext& ctx) {
+    std::string line = json ? format_json(d, ctx) : format_text(d, ctx);
+    line += '\n';
+    out(line);
+    if (pcap && !d.data.empty())
+      pcap->write(static_cast<uint64_t>(static_cast<int64_t>(d.raw.ts_ns) + ctx.realtime_offset_ns), d.data,
+                  d.raw.len, pcap_comment(d, ctx));
+    shown++;
+  }
+};
+
+void print_summary(const Summary& sum, size_t top, bool json, ViewContext& ctx, std::string_view label) {
+  int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (json) {
+    std::string s = "{";
+    s += fmt::format("\"ts\":\"{}\",\"type\":\"{}\",\"total\":{},\"rows\":[", format_rfc3339(now_ns), label, sum.total());
+    bool first = true;
+    for (const SummaryRow& r : sum.rows(top)) {
+      s += first ? "{\"key\":" : ",{\"key\":";
+      append_json_string(s, r.key);
+      s += fmt::format(",\"count\":{}}}", r.count);
+      first = false;
+    }
+    s += "]}\n";
+    out(s);
+    return;
+  }
+  out(fmt::format("{} {} drops ({})\n", format_clock(now_ns, ctx.utc), sum.total(), label));
+  for (const SummaryRow& r : sum.rows(top)) out(fmt::format("{:>10} drops at {}\n", r.count, r.key));
+}
+
+}  // namespace
+
+int cmd_stream(const Args& args) {
+  FilterArgs fa;
+  CaptureArgs ca;
+  bool json = false;
+  std::string pcap;
+  po::options_description d("stream options");
+  d.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "one JSON object per line")(
+      "pcapng", po::value(&pcap), "also write packets (needs --snaplen) to FILE as pcapng");
+  add_filter_options(d, fa);
+  add_capture_options(d, fa);
+  add_limit_options(d, ca);
+  po::variables_map vm;
+  if (!parse(args, d, "stream [OPTIONS]", R"(  netdropctl stream --src 10.0.2.8
+  netdropctl stream --proto tcp --dport 20202 --stack
+  netdropctl stream --reason NO_SOCKET --json | jq .
+  netdropctl stream --snaplen 128 --pcapng drops.pcapng --count 100
+)", vm))
+    return 0;
+  if (!pcap.empty() && fa.snaplen == 0) throw UsageError("--pcapng needs --snaplen N (packet bytes to keep)");
+  Live live(fa, ca);
+  StreamView view;
+  view.json = json;
+  if (!pcap.empty()) view.pcap.emplace(pcap);
+  try {
+    run_capture(live, ca, [&](Bytes, const Drop& drop) { view.show(drop, live.ctx); });
+  } catch (const PipeClosed&) {
+    return 0;
+  }
+  if (view.pcap) view.pcap->flush();
+  print_totals(live.session.stats(), view.shown);
+  return 0;
+}
+
+int cmd_summary(const Args& args) {
+  FilterArgs fa;
+  CaptureArgs ca;
+  double interval = 1;
+  size_t top = 0;
+  bool json = false;
+  std::string by = "location";
+  po::options_description d("summary options");
+  d.add_options()("help,h", "show this help")("interval,i", po::value(&interval), "seconds between tables (default 1)")(
+      "by", po::value(&by), "location, reason, src, dst, dev or func")("top", po::value(&top), "show the N largest")(
+      "json", po::bool_switch(&json), "one JSON object per table");
+  add_filter_options(d, fa);
+  add_limit_options(d, ca);
+  po::variables_map vm;
+  if (!parse(args, d, "summary [OPTIONS]", R"(  netdropctl summary
+  netdropctl summary --by reason --interval 5
+  netdropctl summary --src 10.0.2.0/24 --top 10 --duration 60
+)", vm))
+    return 0;
+  if (interval <= 0) throw UsageError(fmt::format("bad --interval {}", interval));
+  SummaryKey key = parse_summary_key(by);
+  Live live(fa, ca);
+  Summary tick(key), total(key);
+  try {
+    run_capture(
+        live, ca,
+        [&](Bytes, const Drop& drop) {
+          tick.add(drop, live.ctx);
+          total.add(drop, live.ctx);
+        },
+        interval,
+        [&] {
+          print_summary(tick, top, json, live.ctx, "interval");
+          tick.clear();
+        });
+    print_summary(total, top, json, live.ctx, "total");
+  } catch (const PipeClosed&) {
+    return 0;
+  }
+  print_totals(live.session.stats(), total.total());
+  return 0;
+}
+
+int cmd_status(const Args& args) {
+  po::options_description d("status options");
+  d.add_options()("help,h", "show this help");
+  po::variables_map vm;
+  if (!parse(args, d, "status", "  netdropctl status\n", vm)) return 0;
+  struct stat st {};
+  if (stat("/sys/module/netdrop", &st) != 0) {
+    fmt::print("module: not loaded (sudo modprobe netdrop, or sudo insmod kmod/netdrop.ko)\n");
+    return 1;
+  }
+  Session s;
+  const netdrop_info& i = s.info();
+  fmt::print("module: netdrop {} loaded, ABI {}.{} (netdropctl {}, ABI {}.{})\n", i.version, i.abi_major,
+             i.abi_minor, NETDROP_VERSION, NETDROP_ABI_MAJOR, NETDROP_ABI_MINOR);
+  fmt::print("tracepoint: skb:kfree_skb with {} arguments{}\n", i.tp_nargs,
+             i.tp_nargs >= 3 ? " (drop reasons available)" : " (no drop reasons on this kernel)");
+  fmt::print("drop reasons: {}\n", i.nr_reasons);
+  fmt::print("sessions: {} open (this one included), {} capturing\n", i.nr_sessions, i.nr_enabled);
+  fmt::print("rings: {} KiB per CPU, {} CPUs possible\n", i.ring_size / 1024, i.nr_cpu_ids);
+  return 0;
+}
+
+int cmd_reasons(const Args& args) {
+  bool json = false;
+  po::options_description d("reasons options");
+  d.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "JSON lines");
+  po::variables_map vm;
+  if (!parse(args, d, "reasons [--json]", "  netdropctl reasons\n", vm)) return 0;
+  Session s;
+  try {
+    for (const Reason& r : s.reasons()) {
+      if (json) {
+        std::string line = fmt::format("{{\"value\":{},\"name\":", r.value);
+        append_json_string(line, r.name);
+        out(line + "}\n");
+      } else {
+        out(fmt::format("{:>8} {}\n", r.value, r.name));
+      }
+    }
+    out_flush();
+  } catch (const PipeClosed&) {
+  }
+  return 0;
+}
+
+int cmd_record(const Args& args) {
+  FilterArgs fa;
+  CaptureArgs ca;
+  std::string path;
+  po::options_description d("record options");
+  d.add_options()("help,h", "show this help")("output,o", po::value(&path)->required(), "file to write");
+  add_filter_options(d, fa);
+  add_capture_options(d, fa);
+  add_limit_options(d, ca);
+  po::variables_map vm;
+  if (!parse(args, d, "record -o FILE [OPTIONS]", R"(  netdropctl record -o drops.ndr --duration 30
+  netdropctl record -o drops.ndr --stack --snaplen 128 --src 10.0.2.8
+)", vm))
+    return 0;
+  Live live(fa, ca);
+  RecordWriter w(path);
+  w.write_section(SectionType::info, &live.session.info(), sizeof(netdrop_info));
+  std::string reasons;
+  for (const Reason& r : live.reasons) reasons += fmt::format("{} {}\n", r.value, r.name);
+  w.write_section(SectionType::reasons, reasons.data(), reasons.size());
+  std::vector<std::byte> batch;
+  std::vector<uint64_t> addrs;
+  uint64_t n = 0;
+  auto flush_batch = [&] {
+    if (batch.empty()) return;
+    w.write_section(SectionType::records, batch.data(), batch.size());
+    batch.clear();
+  };
+  run_capture(
+      live, ca,
+      [&](Bytes rec, const Drop& drop) {
+        batch.insert(batch.end(), rec.begin(), rec.end());
+        addrs.push_back(drop.raw.location);
+        for (size_t i = 0; i < drop.stack_size(); i++) addrs.push_back(drop.frame(i));
+        n++;
+        if (batch.size() > (1U << 20)) flush_batch();
+      },
+      0.5, flush_batch);
+  flush_batch();
+  std::string syms = live.symbols.subset_text(addrs);
+  w.write_section(SectionType::symbols, syms.data(), syms.size());
+  netdrop_stats st = live.session.stats();
+  w.write_section(SectionType::stats, &st, sizeof(st));
+  w.flush();
+  fmt::print(stderr, "{} records written to {}\n", n, path);
+  print_totals(st, n);
+  return 0;
+}
+
+int cmd_report(const Args& args) {
+  FilterArgs fa;
+  std::string path, pcap, by = "location";
+  bool json = false, summary = false;
+  size_t top = 0;
+  po::options_description d("report options");
+  d.add_options()("help,h", "show this help")("file", po::value(&path)->required(), "recording to read")(
+      "json", po::bool_switch(&json), "JSON lines")("summary", po::bool_switch(&summary), "totals per --by key")(
+      "by", po::value(&by), "summary key: location, reason, src, dst, dev or func")(
+      "top", po::value(&top), "summary: show the N largest")("pcapng", po::value(&pcap),
+                                                            "write recorded packet bytes to FILE as pcapng");
+  add_filter_options(d, fa);
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  if (!parse(args, d, "report FILE [OPTIONS]", R"(  netdropctl report drops.ndr
+  netdropctl report drops.ndr --summary --by reason
+  netdropctl report drops.ndr --src 10.0.2.8 --json
+)", vm, &pos))
+    return 0;
+  Recording rec = read_recording(path);
+  Symbolizer symbols = Symbolizer::from_text(rec.symbols);
+  if (!fa.netns.empty()) throw UsageError("--netns is not available in report: filter on the netns inode in JSON");
+  FilterSpec spec = build_spec(fa, rec.reasons, symbols);
+  ViewContext ctx;
+  ctx.symbols = &symbols;
+  ctx.reason_names = reason_map(rec.reasons);
+  ctx.realtime_offset_ns = static_cast<int64_t>(rec.info.real_ns - rec.info.mono_ns);
+  StreamView view;
+  view.json = json;
+  if (!pcap.empty()) view.pcap.emplace(pcap);
+  Summary sum(parse_summary_key(by));
+  Bytes all(rec.records.data(), rec.records.size());
+  try {
+    for (size_t pos = 0; pos < all.size();) {
+      Drop drop;
+      Decoded dec = decode_record(all.subspan(pos), drop);
+      if (dec.status == DecodeStatus::truncated || dec.status == DecodeStatus::malformed)
+        throw UsageError(fmt::format("{}: damaged record at byte {}", path, pos));
+      pos += dec.size;
+      if (dec.status != DecodeStatus::ok || !spec.matches(drop)) continue;
+      if (summary)
+        sum.add(drop, ctx);
+      else
+        view.show(drop, ctx);
+    }
+    if (summary) print_summary(sum, top, json, ctx, "total");
+    out_flush();
+  } catch (const PipeClosed&) {
+    return 0;
+  }
+  if (rec.has_stats)
+    fmt::print(stderr, "recorded: {} seen, {} filtered out, {} recorded, {} lost\n", rec.stats.seen,
+               rec.stats.filtered, rec.stats.recorded, rec.stats.lost);
+  return 0;
+}
+
+}  // namespace netdrop::cli

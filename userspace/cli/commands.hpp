@@ -1,0 +1,18 @@
+// netdropctl subcommands.  Each returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace netdrop::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_stream(const Args& args);
+int cmd_summary(const Args& args);
+int cmd_status(const Args& args);
+int cmd_reasons(const Args& args);
+int cmd_record(const Args& args);
+int cmd_report(const Args& args);
+
+}  // namespace netdrop::cli

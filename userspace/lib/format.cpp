@@ -1,0 +1,179 @@
+#include "format.hpp"
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <ctime>
+
+namespace netdrop {
+
+namespace {
+
+constexpr int64_t ns_per_s = 1'000'000'000;
+
+std::tm split_time(int64_t wall_ns, bool utc) {
+  std::time_t secs = static_cast<std::time_t>(wall_ns / ns_per_s);
+  std::tm tm{};
+  if (utc)
+    gmtime_r(&secs, &tm);
+  else
+    localtime_r(&secs, &tm);
+  return tm;
+}
+
+std::string endpoint(uint8_t family, const uint8_t* addr, uint16_t port, bool with_port) {
+  std::string a = format_addr(family, addr);
+  if (!with_port) return a;
+  if (family == AF_INET6) return fmt::format("[{}]:{}", a, port);
+  return fmt::format("{}:{}", a, port);
+}
+
+bool has_ports(const Drop& d) {
+  return d.has(NETDROP_RF_L4) && d.raw.l4proto != IPPROTO_ICMP && d.raw.l4proto != IPPROTO_ICMPV6;
+}
+
+bool is_icmp(const Drop& d) {
+  return d.has(NETDROP_RF_L4) && (d.raw.l4proto == IPPROTO_ICMP || d.raw.l4proto == IPPROTO_ICMPV6);
+}
+
+std::string proto_name(const Drop& d) {
+  if (!d.has(NETDROP_RF_DECODED)) return fmt::format("proto 0x{:04x}", d.raw.protocol);
+  std::string_view n = l4_name(d.raw.l4proto);
+  return n.empty() ? fmt::format("ipproto {}", d.raw.l4proto) : std::string(n);
+}
+
+void json_key(std::string& out, std::string_view key) {
+  out += out.size() > 1 ? ",\"" : "\"";
+  out += key;
+  out += "\":";
+}
+
+void json_str(std::string& out, std::string_view key, std::string_view v) {
+  json_key(out, key);
+  append_json_string(out, v);
+}
+
+void json_num(std::string& out, std::string_view key, uint64_t v) {
+  json_key(out, key);
+  fmt::format_to(std::back_inserter(out), "{}", v);
+}
+
+}  // namespace
+
+std::string ViewContext::reason_name(uint32_t value) const {
+  auto it = reason_names.find(value);
+  if (it != reason_names.end()) return it->second;
+  return fmt::format("REASON_{}", value);
+}
+
+std::string format_clock(int64_t wall_ns, bool utc) {
+  std::tm tm = split_time(wall_ns, utc);
+  return fmt::format("{:02}:{:02}:{:02}.{:09}", tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);
+}
+
+std::string format_rfc3339(int64_t wall_ns) {
+  std::tm tm = split_time(wall_ns, true);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);
+}
+
+std::string format_flow(const Drop& d) {
+  const netdrop_drop& r = d.raw;
+  if (!d.has(NETDROP_RF_DECODED)) return proto_name(d);
+  bool ports = has_ports(d);
+  std::string s = fmt::format("{} {} > {}", proto_name(d), endpoint(r.family, r.saddr, r.sport, ports),
+                              endpoint(r.family, r.daddr, r.dport, ports));
+  if (ports && r.l4proto == IPPROTO_TCP) s += fmt::format(" [{}]", tcp_flags_string(r.tcp_flags));
+  if (is_icmp(d)) s += fmt::format(" type {} code {}", r.icmp_type, r.icmp_code);
+  if (d.has(NETDROP_RF_FRAGMENT)) s += " frag";
+  if (d.has(NETDROP_RF_TRUNCATED)) s += " truncated";
+  if (d.has(NETDROP_RF_MALFORMED)) s += " malformed";
+  return s;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u >= 0x7f) {
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string format_text(const Drop& d, ViewContext& ctx) {
+  const netdrop_drop& r = d.raw;
+  Resolved loc = ctx.symbols->resolve(r.location);
+  std::string line = fmt::format("{} cpu{} {}", format_clock(static_cast<int64_t>(r.ts_ns) + ctx.realtime_offset_ns, ctx.utc),
+                                 r.cpu, format_location(loc, r.location));
+  if (loc.sym != nullptr && !loc.sym->module.empty()) line += fmt::format(" [{}]", loc.sym->module);
+  line += fmt::format(" {} {}", ctx.reason_name(r.reason), format_flow(d));
+  if (!d.ifname().empty()) line += fmt::format(" dev {}", d.ifname());
+  line += fmt::format(" netns {}", r.netns);
+  for (size_t i = 0; i < d.stack_size(); i++) {
+    uint64_t a = d.frame(i);
+    Resolved f = ctx.symbols->resolve(a);
+    line += fmt::format("\n    {}", format_location(f, a));
+    if (f.sym != nullptr && !f.sym->module.empty()) line += fmt::format(" [{}]", f.sym->module);
+  }
+  return line;
+}
+
+std::string format_json(const Drop& d, ViewContext& ctx) {
+  const netdrop_drop& r = d.raw;
+  Resolved loc = ctx.symbols->resolve(r.location);
+  std::string out = "{";
+  json_str(out, "ts", format_rfc3339(static_cast<int64_t>(r.ts_ns) + ctx.realtime_offset_ns));
+  json_num(out, "cpu", r.cpu);
+  json_str(out, "type", "drop");
+  json_str(out, "location", format_location(loc, r.location));
+  json_str(out, "function", loc.sym != nullptr ? std::string_view(loc.sym->name) : "");
+  json_str(out, "module", loc.sym != nullptr ? std::string_view(loc.sym->module) : "");
+  json_str(out, "reason", ctx.reason_name(r.reason));
+  json_num(out, "reason_value", r.reason);
+  bool decoded = d.has(NETDROP_RF_DECODED);
+  json_str(out, "family", family_name(decoded ? r.family : 0));
+  json_str(out, "proto", decoded ? proto_name(d) : "");
+  json_str(out, "src", decoded ? format_addr(r.family, r.saddr) : "");
+  json_str(out, "dst", decoded ? format_addr(r.family, r.daddr) : "");
+  json_num(out, "sport", has_ports(d) ? r.sport : 0);
+  json_num(out, "dport", has_ports(d) ? r.dport : 0);
+  json_str(out, "ifname", d.ifname());
+  json_num(out, "ifindex", r.ifindex);
+  json_num(out, "netns", r.netns);
+  json_num(out, "len", r.len);
+  json_num(out, "pid", r.pid);
+  json_str(out, "comm", d.comm());
+  json_str(out, "context", context_name(r.ctx));
+  json_num(out, "seq", r.seq);
+  json_num(out, "mark", r.mark);
+  if (has_ports(d) && r.l4proto == IPPROTO_TCP) json_str(out, "tcp_flags", tcp_flags_string(r.tcp_flags));
+  if (is_icmp(d)) {
+    json_num(out, "icmp_type", r.icmp_type);
+    json_num(out, "icmp_code", r.icmp_code);
+  }
+  if (d.stack_size() > 0) {
+    json_key(out, "stack");
+    out += '[';
+    for (size_t i = 0; i < d.stack_size(); i++) {
+      if (i > 0) out += ',';
+      uint64_t a = d.frame(i);
+      Resolved f = ctx.symbols->resolve(a);
+      std::string s = format_location(f, a);
+      if (f.sym != nullptr && !f.sym->module.empty()) s += fmt::format(" [{}]", f.sym->module);
+      append_json_string(out, s);
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace netdrop

@@ -1,0 +1,38 @@
+// Text and JSON views of records.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "record.hpp"
+#include "symbols.hpp"
+
+namespace netdrop {
+
+// What a view needs beyond the record: names for addresses and reasons and
+// the clock offset.
+struct ViewContext {
+  Symbolizer* symbols = nullptr;
+  std::unordered_map<uint32_t, std::string> reason_names;
+  int64_t realtime_offset_ns = 0;  // wall = ts_ns + offset
+  bool utc = false;                // text view: UTC instead of local time
+
+  [[nodiscard]] std::string reason_name(uint32_t value) const;
+};
+
+// "HH:MM:SS.nnnnnnnnn" (text) and RFC 3339 with ns, UTC (JSON).
+std::string format_clock(int64_t wall_ns, bool utc);
+std::string format_rfc3339(int64_t wall_ns);
+
+// One line (no newline) plus, with a stack, indented frame lines.
+std::string format_text(const Drop& d, ViewContext& ctx);
+// One JSON object (no newline).
+std::string format_json(const Drop& d, ViewContext& ctx);
+
+// "proto src:sport > dst:dport" or what is known of it.
+std::string format_flow(const Drop& d);
+
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace netdrop

@@ -1,0 +1,112 @@
+#include "record.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace netdrop {
+
+namespace {
+
+std::string_view fixed_string(const char* s, size_t max) {
+  return {s, strnlen(s, max)};
+}
+
+// Does [off, off + len) lie inside a record of size bytes, after the header?
+bool part_fits(uint32_t off, uint64_t len, uint32_t size) {
+  return off >= sizeof(netdrop_rec_hdr) && off <= size && len <= size - off;
+}
+
+}  // namespace
+
+uint64_t Drop::frame(size_t i) const {
+  uint64_t v = 0;
+  std::memcpy(&v, stack_bytes.data() + i * 8, 8);
+  return v;
+}
+
+std::string_view Drop::ifname() const { return fixed_string(raw.ifname, sizeof(raw.ifname)); }
+std::string_view Drop::comm() const { return fixed_string(raw.comm, sizeof(raw.comm)); }
+
+Decoded decode_record(Bytes buf, Drop& out) {
+  netdrop_rec_hdr hdr{};
+  if (buf.size() < sizeof(hdr)) return {DecodeStatus::truncated, 0};
+  std::memcpy(&hdr, buf.data(), sizeof(hdr));
+  if (hdr.size < sizeof(hdr) || hdr.size % 8 != 0) return {DecodeStatus::malformed, 0};
+  if (hdr.size > buf.size()) return {DecodeStatus::truncated, 0};
+  if (hdr.type != NETDROP_REC_DROP) return {DecodeStatus::skipped, hdr.size};
+  if (hdr.size < sizeof(netdrop_drop)) return {DecodeStatus::malformed, 0};
+
+  // A newer minor version may append fixed fields: copy what we know.
+  std::memcpy(&out.raw, buf.data(), sizeof(out.raw));
+  const netdrop_drop& r = out.raw;
+  out.stack_bytes = {};
+  out.data = {};
+  if ((hdr.flags & NETDROP_RF_STACK) != 0) {
+    uint64_t len = uint64_t{r.nr_stack} * 8;
+    if (r.nr_stack > NETDROP_MAX_STACK || !part_fits(r.stack_off, len, hdr.size))
+      return {DecodeStatus::malformed, 0};
+    out.stack_bytes = buf.subspan(r.stack_off, len);
+  }
+  if ((hdr.flags & NETDROP_RF_DATA) != 0) {
+    if (!part_fits(r.data_off, r.data_len, hdr.size)) return {DecodeStatus::malformed, 0};
+    out.data = buf.subspan(r.data_off, r.data_len);
+  }
+  return {DecodeStatus::ok, hdr.size};
+}
+
+std::string_view family_name(uint8_t family) {
+  switch (family) {
+    case AF_INET: return "ipv4";
+    case AF_INET6: return "ipv6";
+    default: return "";
+  }
+}
+
+std::string_view l4_name(uint8_t proto) {
+  switch (proto) {
+    case IPPROTO_TCP: return "tcp";
+    case IPPROTO_UDP: return "udp";
+    case IPPROTO_ICMP: return "icmp";
+    case IPPROTO_ICMPV6: return "icmp6";
+    case IPPROTO_SCTP: return "sctp";
+    case IPPROTO_UDPLITE: return "udplite";
+    case IPPROTO_GRE: return "gre";
+    case IPPROTO_ESP: return "esp";
+    case IPPROTO_AH: return "ah";
+    default: return "";
+  }
+}
+
+std::string format_addr(uint8_t family, const uint8_t* addr) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (family == AF_INET || family == AF_INET6) inet_ntop(family, addr, buf, sizeof(buf));
+  return buf;
+}
+
+std::string tcp_flags_string(uint8_t flags) {
+  static constexpr std::array<std::pair<uint8_t, char>, 8> names{{
+      {0x02, 'S'}, {0x10, '.'}, {0x01, 'F'}, {0x04, 'R'},
+      {0x08, 'P'}, {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'},
+  }};
+  std::string s;
+  for (auto [bit, c] : names)
+    if ((flags & bit) != 0) s += c;
+  return s.empty() ? "none" : s;
+}
+
+std::string_view context_name(uint8_t ctx) {
+  switch (ctx) {
+    case NETDROP_CTX_TASK: return "task";
+    case NETDROP_CTX_SOFTIRQ: return "softirq";
+    case NETDROP_CTX_HARDIRQ: return "hardirq";
+    case NETDROP_CTX_NMI: return "nmi";
+    default: return "?";
+  }
+}
+
+}  // namespace netdrop

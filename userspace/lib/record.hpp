@@ -1,0 +1,51 @@
+// Decoding of the records netdrop.ko writes (include/netdrop/netdrop.h).
+#pragma once
+
+#include <netdrop/netdrop.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace netdrop {
+
+using Bytes = std::span<const std::byte>;
+
+// A drop record: the fixed part copied out of the buffer, the variable
+// parts as views into it (valid as long as the buffer is).
+struct Drop {
+  netdrop_drop raw{};
+  Bytes stack_bytes;  // nr_stack little-endian u64 frames
+  Bytes data;         // packet bytes from the network header
+
+  [[nodiscard]] size_t stack_size() const { return stack_bytes.size() / 8; }
+  [[nodiscard]] uint64_t frame(size_t i) const;
+  [[nodiscard]] bool has(uint16_t flag) const { return (raw.hdr.flags & flag) != 0; }
+  [[nodiscard]] std::string_view ifname() const;
+  [[nodiscard]] std::string_view comm() const;
+};
+
+enum class DecodeStatus {
+  ok,         // a record of a known type was decoded
+  skipped,    // a well-formed record of a type this build does not know
+  truncated,  // the buffer ends inside the record
+  malformed,  // the header or offsets cannot be right
+};
+
+struct Decoded {
+  DecodeStatus status;
+  size_t size;  // bytes the record occupies (valid for ok and skipped)
+};
+
+// Decodes the record at the start of buf.  Never reads outside buf.
+Decoded decode_record(Bytes buf, Drop& out);
+
+std::string_view family_name(uint8_t family);
+std::string_view l4_name(uint8_t proto);
+std::string format_addr(uint8_t family, const uint8_t* addr);
+std::string tcp_flags_string(uint8_t flags);
+std::string_view context_name(uint8_t ctx);
+
+}  // namespace netdrop

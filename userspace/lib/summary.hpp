@@ -1,0 +1,39 @@
+// dropwatch-style aggregation: counts per key over an interval.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "format.hpp"
+#include "record.hpp"
+
+namespace netdrop {
+
+enum class SummaryKey { location, reason, src, dst, dev, func };
+
+SummaryKey parse_summary_key(std::string_view text);
+
+struct SummaryRow {
+  std::string key;
+  uint64_t count = 0;
+};
+
+class Summary {
+ public:
+  explicit Summary(SummaryKey key) : key_(key) {}
+  void add(const Drop& d, ViewContext& ctx);
+  // Rows sorted by count (descending), then key; at most top rows (0: all).
+  [[nodiscard]] std::vector<SummaryRow> rows(size_t top) const;
+  [[nodiscard]] uint64_t total() const { return total_; }
+  void clear();
+
+ private:
+  std::string key_of(const Drop& d, ViewContext& ctx) const;
+  SummaryKey key_;
+  uint64_t total_ = 0;
+  std::unordered_map<std::string, uint64_t> counts_;
+};
+
+}  // namespace netdrop

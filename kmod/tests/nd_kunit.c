@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for netdrop's ring, filter, decoder and reason table.
+ * Built only against a kernel with CONFIG_KUNIT (the test kernel); the
+ * code under test is compiled into this module from the same sources.
+ */
+#include <kunit/test.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <linux/tcp.h>
+#include <linux/icmp.h>
+#include <linux/if_ether.h>
+#include <linux/inet.h>
+#include <net/ipv6.h>
+
+#include "../nd_ring.c"
+#include "../nd_filter.c"
+#include "../nd_decode.c"
+#include "../nd_reasons.c"
+
+/*
+ * ---- ring ----
+ * Each test owns its ring and is its only producer, so the tests need not
+ * disable preemption (and must not: a failed expectation allocates).
+ */
+
+static struct nd_ring *ring_new(struct kunit *test, u64 size)
+{
+	struct nd_ring *r = nd_ring_alloc(0, size);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	return r;
+}
+
+static void ring_reserve_commit(struct kunit *test)
+{
+	struct nd_ring *r = ring_new(test, PAGE_SIZE);
+	unsigned long pos;
+	u64 *p;
+
+	p = nd_ring_reserve(r, 64, &pos);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, pos, 0UL);
+	/* Not visible before commit. */
+	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, 0ULL);
+	nd_ring_commit(r);
+	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, 64ULL);
+	KUNIT_EXPECT_EQ(test, nd_ring_avail(r), 64ULL);
+	KUNIT_EXPECT_EQ(test, r->ctrl->recorded, 1ULL);
+	KUNIT_EXPECT_EQ(test, r->nest, 0U);
+	nd_ring_free(r);
+}
+
+static void ring_full_counts_lost(struct kunit *test)
+{
+	struct nd_ring *r = ring_new(test, PAGE_SIZE);
+	unsigned long pos;
+	int i, ok = 0;
+
+	for (i = 0; i < 100; i++) {
+		if (nd_ring_reserve(r, 512, &pos)) {
+			nd_ring_commit(r);
+			ok++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, ok, (int)(PAGE_SIZE / 512));
+	KUNIT_EXPECT_EQ(test, r->ctrl->lost, (u64)(100 - ok));
+	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, (u64)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, r->nest, 0U);
+
+	/* The reader frees space: new records fit again, and wrap. */
+	WRITE_ONCE(r->cons->consumer_pos, 1024);
+	KUNIT_EXPECT_NOT_NULL(test, nd_ring_reserve(r, 1024, &pos));
+	nd_ring_commit(r);
+	KUNIT_EXPECT_EQ(test, pos, (unsigned long)PAGE_SIZE);
+	nd_ring_free(r);
+}
+
+static void ring_record_never_wraps(struct kunit *test)
+{
+	struct nd_ring *r = ring_new(test, PAGE_SIZE);
+	unsigned long pos;
+	u8 *p;
+
+	/* Put head 64 bytes before the end, with everything consumed. */
+	local_set(&r->head, PAGE_SIZE - 64);
+	r->ctrl->producer_pos = PAGE_SIZE - 64;
+	r->cons->consumer_pos = PAGE_SIZE - 64;
+	p = nd_ring_reserve(r, 256, &pos);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0xab, 256);
+	nd_ring_commit(r);
+	/* The second mapping continues the first: bytes landed at 0.. too. */
+	KUNIT_EXPECT_EQ(test, r->data[0], (u8)0xab);
+	KUNIT_EXPECT_EQ(test, r->data[191], (u8)0xab);
+	KUNIT_EXPECT_EQ(test, r->data[PAGE_SIZE - 64], (u8)0xab);
+	nd_ring_free(r);
+}
+
+static void ring_consumer_abuse(struct kunit *test)
+{
+	/* Positions ahead of the producer, or further behind than the ring. */
+	static const u64 bogus[] = { 1ULL << 63, ~0ULL - PAGE_SIZE, PAGE_SIZE * 3,
+				     4097 };
+	struct nd_ring *r = ring_new(test, PAGE_SIZE);
+	unsigned long pos;
+	void *p;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bogus); i++) {
+		WRITE_ONCE(r->cons->consumer_pos, bogus[i]);
+			p = nd_ring_reserve(r, 64, &pos);
+			/* A lying reader makes the ring look full: nothing is written. */
+		KUNIT_EXPECT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, local_read(&r->head), 0L);
+		KUNIT_EXPECT_EQ(test, r->nest, 0U);
+	}
+	KUNIT_EXPECT_EQ(test, r->ctrl->lost, (u64)ARRAY_SIZE(bogus));
+	/* A record larger than the ring is refused, not written. */
+	WRITE_ONCE(r->cons->consumer_pos, 0);
+	p = nd_ring_reserve(r, PAGE_SIZE + 8, &pos);
+	KUNIT_EXPECT_NULL(test, p);
+	nd_ring_free(r);
+}
+
+/*
+ * task reserves, softirq reserves and commits, hardirq reserves and
+ * commits, task commits: nothing is published until the outermost commit,
+ * and then everything is.
+ */
+static void ring_nested_producers(struct kunit *test)
+{
+	struct nd_ring *r = ring_new(test, PAGE_SIZE);
+	unsigned long p1, p2, p3;
+
+	KUNIT_ASSERT_NOT_NULL(test, nd_ring_reserve(r, 64, &p1));
+	KUNIT_ASSERT_NOT_NULL(test, nd_ring_reserve(r, 128, &p2));
+	KUNIT_ASSERT_NOT_NULL(test, nd_ring_reserve(r, 32, &p3));
+	KUNIT_EXPECT_EQ(test, r->nest, 3U);
+	KUNIT_EXPECT_EQ(test, p2, 64UL);
+	KUNIT_EXPECT_EQ(test, p3, 192UL);
+	nd_ring_commit(r);
+	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, 0ULL);
+	nd_ring_commit(r);
+	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, 0ULL);
+	/* The outer record cannot shrink: others reserved after it. */
+	KUNIT_EXPECT_FALSE(test, nd_ring_shrink(r, p1, 64, 32));
+	nd_ring_commit(r);
+	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, 224ULL);
+	KUNIT_EXPECT_EQ(test, r->nest, 0U);
+
+	/* The last reservation can give back what it did not use. */
+	KUNIT_ASSERT_NOT_NULL(test, nd_ring_reserve(r, 256, &p1));
+	KUNIT_EXPECT_TRUE(test, nd_ring_shrink(r, p1, 256, 64));
+	nd_ring_commit(r);
+	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, 288ULL);
+	nd_ring_free(r);
+}
+
+/* ---- filter ---- */
+
+static struct netdrop_cidr cidr4(const char *a, u8 prefix)
+{
+	struct netdrop_cidr c = { .family = AF_INET, .prefix = prefix };
+
+	in4_pton(a, -1, c.addr, -1, NULL);
+	return c;
+}
+
+static struct netdrop_cidr cidr6(const char *a, u8 prefix)
+{
+	struct netdrop_cidr c = { .family = AF_INET6, .prefix = prefix };
+
+	in6_pton(a, -1, c.addr, -1, NULL);
+	return c;
+}
+
+static void filter_cidr_edges(struct kunit *test)
+{
+	struct netdrop_cidr c = cidr4("10.0.2.0", 24);
+	struct netdrop_cidr any4 = cidr4("0.0.0.0", 0);
+	struct netdrop_cidr c6 = cidr6("2001:db8::", 33);
+	u8 a[16] = {};
+
+	in4_pton("10.0.2.255", -1, a, -1, NULL);
+	KUNIT_EXPECT_TRUE(test, nd_cidr_match(&c, AF_INET, a));
+	in4_pton("10.0.3.0", -1, a, -1, NULL);
+	KUNIT_EXPECT_FALSE(test, nd_cidr_match(&c, AF_INET, a));
+	KUNIT_EXPECT_TRUE(test, nd_cidr_match(&any4, AF_INET, a));
+	KUNIT_EXPECT_FALSE(test, nd_cidr_match(&any4, AF_INET6, a));
+
+	in6_pton("2001:db8:7fff:ffff::1", -1, a, -1, NULL);
+	KUNIT_EXPECT_TRUE(test, nd_cidr_match(&c6, AF_INET6, a));
+	in6_pton("2001:db8:8000::", -1, a, -1, NULL);
+	KUNIT_EXPECT_FALSE(test, nd_cidr_match(&c6, AF_INET6, a));
+
+	KUNIT_EXPECT_EQ(test, nd_cidr_validate(&c), 0);
+	c = cidr4("10.0.2.1", 24);	/* host bits set */
+	KUNIT_EXPECT_EQ(test, nd_cidr_validate(&c), -EINVAL);
+	c = cidr4("10.0.2.0", 33);
+	KUNIT_EXPECT_EQ(test, nd_cidr_validate(&c), -EINVAL);
+	c6 = cidr6("::", 129);
+	KUNIT_EXPECT_EQ(test, nd_cidr_validate(&c6), -EINVAL);
+}
+
+static void filter_validate_rejects(struct kunit *test)
+{
+	struct netdrop_filter f = { .size = sizeof(f) };
+
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), 0);
+	f.fields = 1U << 31;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), -EINVAL);
+	f.fields = NETDROP_F_DPORT;
+	f.dport.lo = 10;
+	f.dport.hi = 9;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), -EINVAL);
+	f.dport.hi = 10;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), 0);
+	f.snaplen = NETDROP_MAX_SNAPLEN + 1;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), -EINVAL);
+	f.snaplen = 0;
+	f.fields = NETDROP_F_REASON;
+	f.nr_reasons = 0;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), -EINVAL);
+	f.nr_reasons = NETDROP_MAX_REASONS + 1;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), -EINVAL);
+	f.fields = NETDROP_F_LOCATION;
+	f.nr_reasons = 0;
+	f.nr_locations = 1;
+	f.locations[0].start = 100;
+	f.locations[0].end = 100;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), -EINVAL);
+	f.size = sizeof(f) - 8;
+	KUNIT_EXPECT_EQ(test, nd_filter_validate(&f), -EINVAL);
+}
+
+static void filter_ports_and_pre(struct kunit *test)
+{
+	struct nd_filter nf = { .f = { .size = sizeof(nf.f) } };
+	struct netdrop_drop rec = {};
+
+	rec.hdr.flags = NETDROP_RF_DECODED | NETDROP_RF_L4;
+	rec.family = AF_INET;
+	rec.l4proto = IPPROTO_UDP;
+	rec.sport = 1024;
+	rec.dport = 65535;
+	nf.f.fields = NETDROP_F_DPORT | NETDROP_F_SRC;
+	nf.f.dport.lo = 65535;
+	nf.f.dport.hi = 65535;
+	nf.f.src = cidr4("10.0.2.8", 32);
+	in4_pton("10.0.2.8", -1, rec.saddr, -1, NULL);
+	nd_filter_prepare(&nf);
+	KUNIT_EXPECT_TRUE(test, nd_filter_match_post(&nf, &rec));
+	rec.dport = 65534;
+	KUNIT_EXPECT_FALSE(test, nd_filter_match_post(&nf, &rec));
+	/* ICMP has no ports: a port filter never matches it. */
+	rec.dport = 65535;
+	rec.l4proto = IPPROTO_ICMP;
+	KUNIT_EXPECT_FALSE(test, nd_filter_match_post(&nf, &rec));
+	/* Port filter on an either-side range. */
+	nf.f.fields = NETDROP_F_PORT;
+	nf.f.port.lo = 1000;
+	nf.f.port.hi = 1024;
+	nd_filter_prepare(&nf);
+	rec.l4proto = IPPROTO_TCP;
+	KUNIT_EXPECT_TRUE(test, nd_filter_match_post(&nf, &rec));
+	rec.sport = 1025;
+	KUNIT_EXPECT_FALSE(test, nd_filter_match_post(&nf, &rec));
+
+	nf.f.fields = NETDROP_F_REASON | NETDROP_F_LOCATION;
+	nf.f.nr_reasons = 2;
+	nf.f.reasons[0] = 3;
+	nf.f.reasons[1] = 7;
+	nf.f.nr_locations = 1;
+	nf.f.locations[0].start = 0x1000;
+	nf.f.locations[0].end = 0x1100;
+	nd_filter_prepare(&nf);
+	KUNIT_EXPECT_TRUE(test, nd_filter_match_pre(&nf, 0x1000, 7, 0, 0));
+	KUNIT_EXPECT_FALSE(test, nd_filter_match_pre(&nf, 0x1100, 7, 0, 0));
+	KUNIT_EXPECT_FALSE(test, nd_filter_match_pre(&nf, 0x10ff, 4, 0, 0));
+}
+
+/* ---- decoder ---- */
+
+static struct sk_buff *skb_with(struct kunit *test, const void *data,
+				unsigned int len)
+{
+	struct sk_buff *skb = alloc_skb(len + 64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 64);
+	skb_put_data(skb, data, len);
+	skb_reset_network_header(skb);
+	return skb;
+}
+
+static void build_ipv4_udp(u8 *buf, u16 sport, u16 dport)
+{
+	struct iphdr *iph = (struct iphdr *)buf;
+	struct udphdr *uh = (struct udphdr *)(buf + 20);
+
+	memset(buf, 0, 28);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->protocol = IPPROTO_UDP;
+	iph->tot_len = htons(28);
+	iph->saddr = htonl(0x0a000208);
+	iph->daddr = htonl(0x0a000003);
+	uh->source = htons(sport);
+	uh->dest = htons(dport);
+}
+
+static void decode_ipv4_udp(struct kunit *test)
+{
+	u8 buf[28];
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+
+	build_ipv4_udp(buf, 5000, 9999);
+	skb = skb_with(test, buf, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, nd_decode(skb, &rec), 0);
+	KUNIT_EXPECT_EQ(test, rec.family, (u8)AF_INET);
+	KUNIT_EXPECT_EQ(test, rec.l4proto, (u8)IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, rec.sport, (u16)5000);
+	KUNIT_EXPECT_EQ(test, rec.dport, (u16)9999);
+	KUNIT_EXPECT_EQ(test, rec.saddr[3], (u8)8);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_L4);
+	kfree_skb(skb);
+}
+
+static void decode_truncated_and_malformed(struct kunit *test)
+{
+	u8 buf[28];
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+
+	/* IP header present, UDP header cut after 2 bytes. */
+	build_ipv4_udp(buf, 1, 2);
+	skb = skb_with(test, buf, 22);
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_DECODED);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_TRUNCATED);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_L4);
+	kfree_skb(skb);
+
+	/* IP header itself cut short. */
+	memset(&rec, 0, sizeof(rec));
+	skb = skb_with(test, buf, 12);
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_DECODED);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_TRUNCATED);
+	kfree_skb(skb);
+
+	/* Bogus IHL. */
+	memset(&rec, 0, sizeof(rec));
+	buf[0] = 0x43;
+	skb = skb_with(test, buf, sizeof(buf));
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_MALFORMED);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_L4);
+	kfree_skb(skb);
+
+	/* IHL pointing past the packet. */
+	memset(&rec, 0, sizeof(rec));
+	buf[0] = 0x4f;
+	skb = skb_with(test, buf, sizeof(buf));
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_TRUNCATED);
+	kfree_skb(skb);
+
+	/* Not IP at all, no network header hint: nothing decoded. */
+	memset(&rec, 0, sizeof(rec));
+	memset(buf, 0xff, sizeof(buf));
+	skb = skb_with(test, buf, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, nd_decode(skb, &rec), INT_MIN);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_DECODED);
+	kfree_skb(skb);
+}
+
+static void decode_ipv4_fragment(struct kunit *test)
+{
+	u8 buf[28];
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+
+	build_ipv4_udp(buf, 1, 2);
+	((struct iphdr *)buf)->frag_off = htons(185);	/* offset != 0 */
+	skb = skb_with(test, buf, sizeof(buf));
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_FRAGMENT);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_L4);
+	KUNIT_EXPECT_EQ(test, rec.sport, (u16)0);
+	kfree_skb(skb);
+}
+
+static int build_ipv6(u8 *buf, bool frag_first, bool frag_later)
+{
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)buf;
+	u8 *p = buf + sizeof(*ip6);
+	struct tcphdr *th;
+
+	memset(buf, 0, 128);
+	ip6->version = 6;
+	in6_pton("2001:db8::8", -1, ip6->saddr.s6_addr, -1, NULL);
+	in6_pton("2001:db8::3", -1, ip6->daddr.s6_addr, -1, NULL);
+	ip6->nexthdr = NEXTHDR_HOP;
+	p[0] = NEXTHDR_DEST;	/* hop-by-hop, 8 bytes */
+	p[1] = 0;
+	p += 8;
+	p[0] = (frag_first || frag_later) ? NEXTHDR_FRAGMENT : NEXTHDR_TCP;
+	p[1] = 1;		/* destination options, 16 bytes */
+	p += 16;
+	if (frag_first || frag_later) {
+		p[0] = NEXTHDR_TCP;
+		p[3] = frag_later ? (100 << 3) & 0xff : 1;	/* M flag only */
+		p[2] = frag_later ? (100 << 3) >> 8 : 0;
+		p += 8;
+	}
+	th = (struct tcphdr *)p;
+	th->source = htons(443);
+	th->dest = htons(20202);
+	th->syn = 1;
+	return p + sizeof(*th) - buf;
+}
+
+static void decode_ipv6_exthdrs(struct kunit *test)
+{
+	u8 buf[128];
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+	int len;
+
+	len = build_ipv6(buf, false, false);
+	skb = skb_with(test, buf, len);
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_EQ(test, rec.family, (u8)AF_INET6);
+	KUNIT_EXPECT_EQ(test, rec.l4proto, (u8)IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, rec.sport, (u16)443);
+	KUNIT_EXPECT_EQ(test, rec.dport, (u16)20202);
+	KUNIT_EXPECT_EQ(test, rec.tcp_flags, (u8)0x02);
+	kfree_skb(skb);
+
+	memset(&rec, 0, sizeof(rec));
+	len = build_ipv6(buf, true, false);
+	skb = skb_with(test, buf, len);
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_EQ(test, rec.dport, (u16)20202);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_FRAGMENT);
+	kfree_skb(skb);
+
+	memset(&rec, 0, sizeof(rec));
+	len = build_ipv6(buf, false, true);
+	skb = skb_with(test, buf, len);
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_FRAGMENT);
+	KUNIT_EXPECT_EQ(test, rec.dport, (u16)0);
+	kfree_skb(skb);
+
+	/* Extension header chain cut in the middle. */
+	memset(&rec, 0, sizeof(rec));
+	skb = skb_with(test, buf, 40 + 8 + 4);
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_TRUNCATED);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_L4);
+	kfree_skb(skb);
+}
+
+/* Headers split between the linear area and a page fragment. */
+static void decode_nonlinear(struct kunit *test)
+{
+	u8 buf[28];
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+	struct page *page;
+
+	build_ipv4_udp(buf, 53, 5353);
+	skb = skb_with(test, buf, 24);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memcpy(page_address(page), buf + 24, 4);
+	skb_add_rx_frag(skb, 0, page, 0, 4, PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, skb_is_nonlinear(skb));
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_L4);
+	KUNIT_EXPECT_EQ(test, rec.sport, (u16)53);
+	KUNIT_EXPECT_EQ(test, rec.dport, (u16)5353);
+	KUNIT_EXPECT_EQ(test, nd_packet_avail(skb, 0, 256), 28U);
+	kfree_skb(skb);
+}
+
+/* Network header never set: found from the MAC header. */
+static void decode_unset_network_header(struct kunit *test)
+{
+	u8 frame[14 + 28] = {};
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+	int off;
+
+	build_ipv4_udp(frame + 14, 7, 8);
+	frame[12] = 0x08;
+	skb = alloc_skb(128, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 32);
+	skb_put_data(skb, frame, sizeof(frame));
+	skb_reset_mac_header(skb);
+	skb->network_header = 0;
+	off = nd_decode(skb, &rec);
+	KUNIT_EXPECT_EQ(test, off, 14);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_NO_NETHDR);
+	KUNIT_EXPECT_EQ(test, rec.dport, (u16)8);
+	kfree_skb(skb);
+}
+
+/* ---- reasons ---- */
+
+static void reasons_table(struct kunit *test)
+{
+	u32 n = nd_reasons_count(), i;
+	struct netdrop_reason *all;
+	bool found = false;
+
+	KUNIT_ASSERT_GT(test, n, 10U);
+	all = kunit_kcalloc(test, n, sizeof(*all), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, all);
+	KUNIT_EXPECT_EQ(test, nd_reasons_fill(all, n), n);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_NE(test, all[i].name[0], '\0');
+		if (!strcmp(all[i].name, "NO_SOCKET")) {
+			found = true;
+			KUNIT_EXPECT_EQ(test, all[i].value,
+					(u32)SKB_DROP_REASON_NO_SOCKET);
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, found);
+	/* Asking for fewer entries still reports the total. */
+	KUNIT_EXPECT_EQ(test, nd_reasons_fill(all, 1), n);
+}
+
+static struct kunit_case nd_ring_cases[] = {
+	KUNIT_CASE(ring_reserve_commit),
+	KUNIT_CASE(ring_full_counts_lost),
+	KUNIT_CASE(ring_record_never_wraps),
+	KUNIT_CASE(ring_consumer_abuse),
+	KUNIT_CASE(ring_nested_producers),
+	{}
+};
+
+static struct kunit_case nd_filter_cases[] = {
+	KUNIT_CASE(filter_cidr_edges),
+	KUNIT_CASE(filter_validate_rejects),
+	KUNIT_CASE(filter_ports_and_pre),
+	{}
+};
+
+static struct kunit_case nd_decode_cases[] = {
+	KUNIT_CASE(decode_ipv4_udp),
+	KUNIT_CASE(decode_truncated_and_malformed),
+	KUNIT_CASE(decode_ipv4_fragment),
+	KUNIT_CASE(decode_ipv6_exthdrs),
+	KUNIT_CASE(decode_nonlinear),
+	KUNIT_CASE(decode_unset_network_header),
+	KUNIT_CASE(reasons_table),
+	{}
+};
+
+static struct kunit_suite nd_ring_suite = {
+	.name = "netdrop_ring",
+	.test_cases = nd_ring_cases,
+};
+
+static struct kunit_suite nd_filter_suite = {
+	.name = "netdrop_filter",
+	.test_cases = nd_filter_cases,
+};
+
+static struct kunit_suite nd_decode_suite = {
+	.name = "netdrop_decode",
+	.test_cases = nd_decode_cases,
+};
+
+kunit_test_suites(&nd_ring_suite, &nd_filter_suite, &nd_decode_suite);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for netdrop");

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Runs the e2e scenarios in one guest per kernel of the matrix.
+#   e2e.sh [-k "KVER ..."] [SCENARIO ...]
+# Results: build/results/e2e.txt ("PASS e2e/KVER/NAME" lines), logs under
+# build/e2e/KVER/.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/matrix.sh"
+kernels=$NETDROP_MATRIX
+while getopts "k:" opt; do
+	case $opt in
+	k) kernels=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if [ $# -gt 0 ]; then
+	scenarios=("$@")
+else
+	scenarios=("$top"/tests/e2e/[0-9]*.sh)
+fi
+for i in "${!scenarios[@]}"; do
+	scenarios[$i]=$(realpath "${scenarios[$i]}")
+done
+
+mkdir -p "$top/build/results"
+results="$top/build/results/e2e.txt"
+: >"$results"
+for k in $kernels; do
+	out="$top/build/e2e/$k"
+	rm -rf "$out" && mkdir -p "$out"
+	if ! moddir=$("$here/build-kmod.sh" "$k"); then
+		echo "FAIL e2e/$k/build" >>"$results"
+		continue
+	fi
+	echo "PASS e2e/$k/build" >>"$results"
+	echo "e2e: $k: ${#scenarios[@]} scenarios" >&2
+	start=$(date +%s)
+	(cd "$top" && ND_TOP=$top ND_KVER=$k ND_MODDIR=$moddir \
+		"$here/vm-run.sh" -k "$k" -t $((120 + 200 * ${#scenarios[@]})) -o "$out" -- \
+		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" \
+		bash "$top/tests/e2e/run-in-guest.sh" "${scenarios[@]}")
+	rc=$?
+	echo "e2e: $k: guest finished in $(($(date +%s) - start)) s (status $rc)" >&2
+	for s in "${scenarios[@]}"; do
+		name=$(basename "$s" .sh)
+		line=$(grep -E "^(PASS|FAIL) $name\$" "$out/e2e.txt" 2>/dev/null)
+		[ -n "$line" ] || line="FAIL $name"
+		echo "${line%% *} e2e/$k/$name" >>"$results"
+		if [ "${line%% *}" = FAIL ]; then
+			echo "---- $k/$name (log: $out/e2e-$name.log)" >&2
+			tail -n 25 "$out/e2e-$name.log" >&2 2>/dev/null
+		fi
+	done
+	# The whole boot must be free of kernel reports (vm-run exits 3).
+	if [ $rc = 0 ]; then
+		echo "PASS e2e/$k/kernel-log-clean" >>"$results"
+	else
+		echo "FAIL e2e/$k/kernel-log-clean (vm-run status $rc)" >>"$results"
+	fi
+done
+grep -c '^PASS' "$results" | xargs printf 'e2e: %s passed, ' >&2
+grep -c '^FAIL' "$results" | xargs printf '%s failed\n' >&2
+! grep -q '^FAIL' "$results"

@@ -1,0 +1,51 @@
+#!/bin/bash
+# status/reasons, errors users hit, unload rules, and access control.
+. "$ND_TOP/tests/e2e/lib.sh"
+
+note "module not loaded"
+"$ND_CTL" stream >/tmp/o 2>&1
+assert_eq "$?" 1 "exit status without the module"
+assert_contains /tmp/o "not loaded" "says the module is not loaded"
+assert_contains /tmp/o "insmod" "says how to load it"
+
+nd_load
+"$ND_CTL" status >/tmp/status || fail "status"
+cat /tmp/status
+case "$ND_KVER" in
+6.1.*) want=3 ;;
+*) want=4 ;;
+esac
+[ "$ND_KVER" = test ] && want=3
+assert_contains /tmp/status "with $want arguments" "tracepoint prototype chosen by the compile probe"
+"$ND_CTL" reasons >/tmp/reasons || fail "reasons"
+assert_contains /tmp/reasons " NO_SOCKET$" "reason names come from the kernel"
+assert_contains /tmp/reasons " NETFILTER_DROP$" "NETFILTER_DROP is known"
+
+note "bad input: exit 2, one line naming the value"
+"$ND_CTL" stream --reason NO_SUCH_REASON >/tmp/o 2>&1
+assert_eq "$?" 2 "unknown reason exits 2"
+assert_contains /tmp/o "NO_SUCH_REASON" "names the bad reason"
+"$ND_CTL" stream --netns /nonexistent >/tmp/o 2>&1
+assert_eq "$?" 2 "bad netns exits 2"
+"$ND_CTL" stream --func no_such_function_xyz >/tmp/o 2>&1
+assert_eq "$?" 2 "unknown function exits 2"
+
+note "cannot unload while a session is open"
+"$ND_CTL" stream >/dev/null 2>&1 &
+pid=$!
+nd_wait_capturing 1
+rmmod netdrop 2>/dev/null && fail "rmmod succeeded with a session open"
+echo "ok: rmmod refused while in use"
+nd_stop $pid
+nd_unload
+echo "ok: unloaded after the last session closed"
+
+note "non-root cannot open the device"
+nd_load
+setpriv --reuid=65534 --regid=65534 --clear-groups "$ND_CTL" status >/tmp/o 2>&1
+assert_eq "$?" 1 "nobody: exit 1"
+assert_contains /tmp/o "needs root or CAP_NET_ADMIN" "nobody: says why"
+chmod 0666 /dev/netdrop
+setpriv --reuid=65534 --regid=65534 --clear-groups "$ND_CTL" status >/tmp/o 2>&1
+assert_eq "$?" 1 "mode 0666 but no CAP_NET_ADMIN: still refused"
+chmod 0600 /dev/netdrop

@@ -1,0 +1,108 @@
+# Helpers for e2e scenarios.  Sourced inside the guest by each scenario.
+# Environment (set by run-in-guest.sh): ND_TOP, ND_KVER, ND_MODDIR.
+set -u
+ND_CTL=${ND_CTL:-$ND_TOP/build/userspace/netdropctl}
+ND_TOOLS=$ND_TOP/tests/e2e/tools
+export PYTHONDONTWRITEBYTECODE=1
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "--- $*"
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+	echo "ok: $3 ($1)"
+}
+
+assert_ge() {
+	[ "$1" -ge "$2" ] || fail "$3: expected >= $2, got $1"
+	echo "ok: $3 ($1 >= $2)"
+}
+
+assert_contains() {
+	grep -q -- "$2" "$1" || { cat "$1" >&2; fail "$3: '$2' not found in $1"; }
+	echo "ok: $3"
+}
+
+assert_not_contains() {
+	! grep -q -- "$2" "$1" || { cat "$1" >&2; fail "$3: '$2' found in $1"; }
+	echo "ok: $3"
+}
+
+nd_load() {
+	lsmod | grep -q '^netdrop ' && return 0
+	insmod "$ND_MODDIR/netdrop.ko" "$@" || fail "insmod netdrop.ko"
+	[ -c /dev/netdrop ] || fail "/dev/netdrop missing after insmod"
+}
+
+nd_unload() {
+	lsmod | grep -q '^netdrop ' || return 0
+	rmmod netdrop || fail "rmmod netdrop"
+}
+
+# Waits until N sessions capture (a stream started in the background is
+# ready once it enabled its session).
+nd_wait_capturing() {
+	local want=$1 i
+	for i in $(seq 1 100); do
+		n=$("$ND_CTL" status 2>/dev/null | sed -n 's/.* \([0-9]*\) capturing.*/\1/p')
+		[ "${n:-0}" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	fail "no $want capturing sessions after 10 s"
+}
+
+# Stops a background netdropctl with SIGINT and waits for it.
+nd_stop() {
+	kill -INT "$1" 2>/dev/null
+	wait "$1"
+}
+
+# A server namespace "srv" (10.0.0.3/24, fd00::3/64) reached from client
+# namespaces through one bridge namespace "br".  Clients: mk_client NAME IP [IP6]
+mk_server() {
+	ip netns add br
+	ip -n br link add br0 type bridge
+	ip -n br link set br0 up
+	ip netns add srv
+	ip link add eth0 netns srv type veth peer name p-srv netns br
+	ip -n br link set p-srv master br0 up
+	ip -n srv addr add 10.0.0.3/16 dev eth0
+	ip -n srv addr add fd00::3/64 dev eth0 nodad
+	ip -n srv link set eth0 up
+	ip -n srv link set lo up
+}
+
+mk_client() {
+	local name=$1 addr=$2 addr6=${3:-}
+	ip netns add "$name"
+	ip link add eth0 netns "$name" type veth peer name "p-$name" netns br
+	ip -n br link set "p-$name" master br0 up
+	ip -n "$name" addr add "$addr/16" dev eth0
+	[ -n "$addr6" ] && ip -n "$name" addr add "$addr6/64" dev eth0 nodad
+	ip -n "$name" link set eth0 up
+	ip -n "$name" link set lo up
+}
+
+# udp NS DST PORT COUNT [extra udpsend args]
+udp() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" python3 "$ND_TOOLS/udpsend.py" "$@"
+}
+
+# Counter from /proc/net/snmp in a namespace: snmp NS Udp NoPorts
+snmp() {
+	ip netns exec "$1" awk -v t="$2:" -v k="$3" '
+		$1 == t && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
+		$1 == t && hdr { print $col[k]; exit }' /proc/net/snmp
+}
+
+json_count() {
+	python3 "$ND_TOOLS/jsoncheck.py" count "$@"
+}

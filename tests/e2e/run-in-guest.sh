@@ -1,0 +1,45 @@
+#!/bin/bash
+# Runs e2e scenarios inside a guest, one after another, each from a clean
+# state.  Writes "PASS name" / "FAIL name" lines to /tmp/results/e2e.txt and
+# each scenario's output to /tmp/results/e2e-NAME.log.  A scenario also
+# fails when it leaves a kernel report (BUG, WARNING, KASAN, ...) in dmesg.
+#   run-in-guest.sh SCENARIO...   (paths to tests/e2e/NN_*.sh)
+# Environment: ND_TOP, ND_KVER, ND_MODDIR.
+set -u
+results=/tmp/results
+: >"$results/e2e.txt"
+export ND_TOP ND_KVER ND_MODDIR
+sysctl -qw kernel.printk_ratelimit=0 2>/dev/null
+
+cleanup() {
+	pkill -KILL -f netdropctl 2>/dev/null
+	sleep 0.2
+	ip -all netns delete 2>/dev/null
+	for m in $(lsmod | awk 'NR > 1 && /^netdrop|^nd_/ {print $1}'); do
+		rmmod "$m" 2>/dev/null
+	done
+	iptables -F 2>/dev/null
+	nft flush ruleset 2>/dev/null
+}
+
+for t in "$@"; do
+	name=$(basename "$t" .sh)
+	mark=$(dmesg | wc -l)
+	echo "=== $name" >/dev/console
+	start=$(date +%s)
+	(cd /tmp && timeout -k 5 300 bash "$t") >"$results/e2e-$name.log" 2>&1
+	rc=$?
+	cleanup
+	dmesg | tail -n +"$((mark + 1))" >"/tmp/dmesg-$name"
+	if ! python3 "$ND_TOP/scripts/dmesg_check.py" "/tmp/dmesg-$name" >>"$results/e2e-$name.log"; then
+		echo "kernel report during $name" >>"$results/e2e-$name.log"
+		rc=1
+	fi
+	echo "=== $name rc=$rc ($(($(date +%s) - start)) s)" >/dev/console
+	if [ $rc = 0 ]; then
+		echo "PASS $name" >>"$results/e2e.txt"
+	else
+		echo "FAIL $name" >>"$results/e2e.txt"
+	fi
+done
+exit 0

@@ -132,7 +132,7 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	u32 stack_off, data_off, len, snap = 0, nr_stack = 0;
 	unsigned long pos;
 
-	local64_inc(nd_ctr(ring, seen));
+	local64_inc(&nd_ctrs(ring)->seen);
 	if (!nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
 				 ev->netns))
 		goto filtered;
@@ -181,7 +181,7 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 		irq_work_queue(&s->wakeup);
 	return;
 filtered:
-	local64_inc(nd_ctr(ring, filtered));
+	local64_inc(&nd_ctrs(ring)->filtered);
 }
 
 static void nd_probe_common(const struct sk_buff *skb, void *location,
@@ -407,10 +407,10 @@ static void nd_fill_stats(struct nd_session *s, struct netdrop_stats *st)
 		for_each_possible_cpu(cpu) {
 			struct nd_ring *r = s->rings[cpu];
 
-			st->seen += local64_read(nd_ctr(r, seen));
-			st->filtered += local64_read(nd_ctr(r, filtered));
-			st->recorded += local64_read(nd_ctr(r, recorded));
-			st->lost += local64_read(nd_ctr(r, lost));
+			st->seen += local64_read(&nd_ctrs(r)->seen);
+			st->filtered += local64_read(&nd_ctrs(r)->filtered);
+			st->recorded += local64_read(&nd_ctrs(r)->recorded);
+			st->lost += local64_read(&nd_ctrs(r)->lost);
 		}
 	}
 	mutex_unlock(&s->lock);

@@ -129,6 +129,7 @@ void *nd_ring_reserve(struct nd_ring *ring, u32 len, unsigned long *pos)
 	unsigned long head, tail;
 
 	WRITE_ONCE(ring->nest, READ_ONCE(ring->nest) + 1);
+	/* Count ourselves in before reading head (pairs with publish). */
 	barrier();
 	do {
 		/* Pairs with the reader's release store of consumer_pos. */
@@ -136,7 +137,7 @@ void *nd_ring_reserve(struct nd_ring *ring, u32 len, unsigned long *pos)
 		head = local_read(&ring->head);
 		if (unlikely(len > ring->size ||
 			     (u64)(head - tail) > ring->size - len)) {
-			local64_inc(nd_ctr(ring, lost));
+			local64_inc(&nd_ctrs(ring)->lost);
 			nd_ring_publish(ring);
 			return NULL;
 		}
@@ -157,12 +158,13 @@ bool nd_ring_shrink(struct nd_ring *ring, unsigned long pos, u32 len,
 
 void nd_ring_commit(struct nd_ring *ring)
 {
-	local64_inc(nd_ctr(ring, recorded));
+	local64_inc(&nd_ctrs(ring)->recorded);
 	nd_ring_publish(ring);
 }
 
 u64 nd_ring_avail(const struct nd_ring *ring)
 {
+	/* Acquire: a poller that sees data also sees the record bytes. */
 	u64 head = smp_load_acquire(&ring->ctrl->producer_pos);
 	u64 tail = READ_ONCE(ring->cons->consumer_pos);
 

@@ -29,8 +29,26 @@ struct nd_ring {
 	unsigned int nr_area_pages;	/* pages in the vmap, data twice */
 };
 
-/* ctrl counters are updated by nested producers: access them as local64. */
-#define nd_ctr(ring, field) ((local64_t *)&(ring)->ctrl->field)
+/*
+ * The counters in the user-visible control page are updated by producers
+ * that may nest on one CPU: the kernel accesses them as local64_t, which
+ * has the layout of the __u64 fields user space reads.
+ */
+struct nd_counters {
+	local64_t seen;
+	local64_t filtered;
+	local64_t recorded;
+	local64_t lost;
+};
+
+static inline struct nd_counters *nd_ctrs(struct nd_ring *ring)
+{
+	BUILD_BUG_ON(sizeof(local64_t) != sizeof(__u64));
+	BUILD_BUG_ON(offsetof(struct netdrop_ring_ctrl, lost) -
+		     offsetof(struct netdrop_ring_ctrl, seen) !=
+		     offsetof(struct nd_counters, lost));
+	return (struct nd_counters *)&ring->ctrl->seen;
+}
 
 struct nd_ring *nd_ring_alloc(int cpu, u64 size);
 void nd_ring_free(struct nd_ring *ring);

@@ -12,13 +12,24 @@ key=$( (cat "$frag"; echo "$srcver") | sha256sum | cut -c1-16)
 cache="${NETDROP_CACHE:-$HOME/.cache/netdrop}"
 out="$cache/testkernel-$key"
 
+src="$cache/linux-source-6.1-$srcver"
+if [ "${1:-}" = --source-only ]; then
+	# Unpack only (checkpatch.pl, kunit tools); print the source tree.
+	if [ ! -f "$src/.unpacked" ]; then
+		rm -rf "$src" && mkdir -p "$src"
+		tar -xf "$tarball" -C "$src" --strip-components=1
+		touch "$src/.unpacked"
+	fi
+	echo "$src/."
+	exit 0
+fi
+
 if [ -f "$out/.done" ]; then
 	echo "$out"
 	exit 0
 fi
 
 mkdir -p "$cache"
-src="$cache/linux-source-6.1-$srcver"
 if [ ! -f "$src/.unpacked" ]; then
 	rm -rf "$src" && mkdir -p "$src"
 	echo "build-testkernel: unpacking $tarball" >&2

@@ -22,7 +22,7 @@ def parse(lines):
         line = _TS.sub("", raw.rstrip("\n"))
         m = _SUBTEST.match(line)
         if m:
-            open_suites.append((len(m.group(1)), m.group(2)))
+            open_suites.append((len(m.group(1)), m.group(2), len(results)))
             continue
         m = _RESULT.match(line)
         if not m:
@@ -32,18 +32,19 @@ def parse(lines):
         passed = status == "ok"
         if open_suites and open_suites[-1][1] == name and indent < open_suites[-1][0]:
             # The suite's own result line closes it.
-            suite_indent, suite = open_suites.pop()
-            has_cases = any(r[0].startswith(suite + ".") for r in results)
-            if not has_cases:
+            _, suite, first = open_suites.pop()
+            inner = results[first:]
+            if not inner:
                 results.append((suite, passed))
-            elif not passed and all(r[1] for r in results if r[0].startswith(suite + ".")):
+            elif not passed and all(ok for _, ok in inner):
+                # The suite failed outside its cases (init or exit).
                 results.append((suite + ".(suite)", False))
             continue
         if directive == "SKIP":
             continue
         suite = open_suites[-1][1] if open_suites else "?"
         results.append((f"{suite}.{name}", passed))
-    for _, suite in open_suites:
+    for _, suite, _ in open_suites:
         results.append((suite + ".(did not finish)", False))
     return results
 

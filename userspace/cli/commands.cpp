@@ -66,25 +66,22 @@ struct FilterArgs {
 };
 
 void add_filter_options(po::options_description& d, FilterArgs& f) {
-  d.add_options()
-      ("src", po::value(&f.src), "source address or CIDR (v4 or v6)")
-      ("dst", po::value(&f.dst), "destination address or CIDR")
-      ("host", po::value(&f.host), "source or destination address or CIDR")
-      ("family", po::value(&f.family), "ipv4 or ipv6")
-      ("proto", po::value(&f.proto), "tcp, udp, icmp, icmp6 or a protocol number")
-      ("port", po::value(&f.port), "source or destination port, N or N-M")
-      ("sport", po::value(&f.sport), "source port, N or N-M")
-      ("dport", po::value(&f.dport), "destination port, N or N-M")
-      ("dev", po::value(&f.dev), "device name")
-      ("netns", po::value(&f.netns), "network namespace: NAME, PATH or PID")
-      ("reason", po::value(&f.reason), "drop reasons, NAME[,NAME...] (see 'netdropctl reasons')")
-      ("func", po::value(&f.funcs)->composing(), "drops inside this kernel function (repeatable)");
+  d.add_options()("src", po::value(&f.src), "source address or CIDR (v4 or v6)")(
+      "dst", po::value(&f.dst), "destination address or CIDR")("host", po::value(&f.host),
+                                                               "source or destination address or CIDR")(
+      "family", po::value(&f.family), "ipv4 or ipv6")("proto", po::value(&f.proto),
+                                                      "tcp, udp, icmp, icmp6 or a protocol number")(
+      "port", po::value(&f.port), "source or destination port, N or N-M")("sport", po::value(&f.sport),
+                                                                          "source port, N or N-M")(
+      "dport", po::value(&f.dport), "destination port, N or N-M")("dev", po::value(&f.dev), "device name")(
+      "netns", po::value(&f.netns), "network namespace: NAME, PATH or PID")(
+      "reason", po::value(&f.reason), "drop reasons, NAME[,NAME...] (see 'netdropctl reasons')")(
+      "func", po::value(&f.funcs)->composing(), "drops inside this kernel function (repeatable)");
 }
 
 void add_capture_options(po::options_description& d, FilterArgs& f) {
-  d.add_options()
-      ("stack", po::bool_switch(&f.stack), "record the kernel stack of each drop")
-      ("snaplen", po::value(&f.snaplen), "record up to N packet bytes from the network header (max 256)");
+  d.add_options()("stack", po::bool_switch(&f.stack), "record the kernel stack of each drop")(
+      "snaplen", po::value(&f.snaplen), "record up to N packet bytes from the network header (max 256)");
 }
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -140,9 +137,8 @@ FilterSpec build_spec(const FilterArgs& a, const std::vector<Reason>& reasons, c
 }
 
 // Parses args; prints help and returns false for --help.
-bool parse(const Args& args, const po::options_description& desc, std::string_view synopsis,
-           std::string_view examples, po::variables_map& vm,
-           const po::positional_options_description* positional = nullptr) {
+bool parse(const Args& args, const po::options_description& desc, std::string_view synopsis, std::string_view examples,
+           po::variables_map& vm, const po::positional_options_description* positional = nullptr) {
   po::command_line_parser parser(args);
   parser.options(desc);
   if (positional != nullptr) parser.positional(*positional);
@@ -170,10 +166,9 @@ struct CaptureArgs {
 };
 
 void add_limit_options(po::options_description& d, CaptureArgs& c) {
-  d.add_options()
-      ("count,c", po::value(&c.count), "stop after N records")
-      ("duration,d", po::value(&c.duration), "stop after SECONDS")
-      ("ring-kb", po::value(&c.ring_kb), "per-CPU ring size in KiB (power of two)");
+  d.add_options()("count,c", po::value(&c.count), "stop after N records")(
+      "duration,d", po::value(&c.duration), "stop after SECONDS")("ring-kb", po::value(&c.ring_kb),
+                                                                  "per-CPU ring size in KiB (power of two)");
 }
 
 // Everything a live capture needs, set up from the options.
@@ -254,19 +249,19 @@ struct StreamView {
     line += '\n';
     out(line);
     if (pcap && !d.data.empty())
-      pcap->write(static_cast<uint64_t>(static_cast<int64_t>(d.raw.ts_ns) + ctx.realtime_offset_ns), d.data,
-                  d.raw.len, pcap_comment(d, ctx));
+      pcap->write(static_cast<uint64_t>(static_cast<int64_t>(d.raw.ts_ns) + ctx.realtime_offset_ns), d.data, d.raw.len,
+                  pcap_comment(d, ctx));
     shown++;
   }
 };
 
 void print_summary(const Summary& sum, size_t top, bool json, ViewContext& ctx, std::string_view label) {
-  int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  int64_t now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (json) {
     std::string s = "{";
-    s += fmt::format("\"ts\":\"{}\",\"type\":\"{}\",\"total\":{},\"rows\":[", format_rfc3339(now_ns), label, sum.total());
+    s += fmt::format("\"ts\":\"{}\",\"type\":\"{}\",\"total\":{},\"rows\":[", format_rfc3339(now_ns), label,
+                     sum.total());
     bool first = true;
     for (const SummaryRow& r : sum.rows(top)) {
       s += first ? "{\"key\":" : ",{\"key\":";
@@ -300,7 +295,8 @@ int cmd_stream(const Args& args) {
   netdropctl stream --proto tcp --dport 20202 --stack
   netdropctl stream --reason NO_SOCKET --json | jq .
   netdropctl stream --snaplen 128 --pcapng drops.pcapng --count 100
-)", vm))
+)",
+             vm))
     return 0;
   if (!pcap.empty() && fa.snaplen == 0) throw UsageError("--pcapng needs --snaplen N (packet bytes to keep)");
   Live live(fa, ca);
@@ -334,7 +330,8 @@ int cmd_summary(const Args& args) {
   if (!parse(args, d, "summary [OPTIONS]", R"(  netdropctl summary
   netdropctl summary --by reason --interval 5
   netdropctl summary --src 10.0.2.0/24 --top 10 --duration 60
-)", vm))
+)",
+             vm))
     return 0;
   if (interval <= 0) throw UsageError(fmt::format("bad --interval {}", interval));
   SummaryKey key = parse_summary_key(by);
@@ -372,8 +369,8 @@ int cmd_status(const Args& args) {
   }
   Session s;
   const netdrop_info& i = s.info();
-  fmt::print("module: netdrop {} loaded, ABI {}.{} (netdropctl {}, ABI {}.{})\n", i.version, i.abi_major,
-             i.abi_minor, NETDROP_VERSION, NETDROP_ABI_MAJOR, NETDROP_ABI_MINOR);
+  fmt::print("module: netdrop {} loaded, ABI {}.{} (netdropctl {}, ABI {}.{})\n", i.version, i.abi_major, i.abi_minor,
+             NETDROP_VERSION, NETDROP_ABI_MAJOR, NETDROP_ABI_MINOR);
   fmt::print("tracepoint: skb:kfree_skb with {} arguments{}\n", i.tp_nargs,
              i.tp_nargs >= 3 ? " (drop reasons available)" : " (no drop reasons on this kernel)");
   fmt::print("drop reasons: {}\n", i.nr_reasons);
@@ -417,7 +414,8 @@ int cmd_record(const Args& args) {
   po::variables_map vm;
   if (!parse(args, d, "record -o FILE [OPTIONS]", R"(  netdropctl record -o drops.ndr --duration 30
   netdropctl record -o drops.ndr --stack --snaplen 128 --src 10.0.2.8
-)", vm))
+)",
+             vm))
     return 0;
   Live live(fa, ca);
   RecordWriter w(path);
@@ -464,7 +462,7 @@ int cmd_report(const Args& args) {
       "json", po::bool_switch(&json), "JSON lines")("summary", po::bool_switch(&summary), "totals per --by key")(
       "by", po::value(&by), "summary key: location, reason, src, dst, dev or func")(
       "top", po::value(&top), "summary: show the N largest")("pcapng", po::value(&pcap),
-                                                            "write recorded packet bytes to FILE as pcapng");
+                                                             "write recorded packet bytes to FILE as pcapng");
   add_filter_options(d, fa);
   po::positional_options_description pos;
   pos.add("file", 1);
@@ -472,7 +470,8 @@ int cmd_report(const Args& args) {
   if (!parse(args, d, "report FILE [OPTIONS]", R"(  netdropctl report drops.ndr
   netdropctl report drops.ndr --summary --by reason
   netdropctl report drops.ndr --src 10.0.2.8 --json
-)", vm, &pos))
+)",
+             vm, &pos))
     return 0;
   Recording rec = read_recording(path);
   Symbolizer symbols = Symbolizer::from_text(rec.symbols);
@@ -506,8 +505,8 @@ int cmd_report(const Args& args) {
     return 0;
   }
   if (rec.has_stats)
-    fmt::print(stderr, "recorded: {} seen, {} filtered out, {} recorded, {} lost\n", rec.stats.seen,
-               rec.stats.filtered, rec.stats.recorded, rec.stats.lost);
+    fmt::print(stderr, "recorded: {} seen, {} filtered out, {} recorded, {} lost\n", rec.stats.seen, rec.stats.filtered,
+               rec.stats.recorded, rec.stats.lost);
   return 0;
 }
 

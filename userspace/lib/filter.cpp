@@ -118,8 +118,7 @@ netdrop_filter FilterSpec::to_kernel() const {
       throw UsageError(fmt::format("too many functions (at most {})", NETDROP_MAX_LOCATIONS));
     set(NETDROP_F_LOCATION);
     f.nr_locations = static_cast<uint32_t>(locations.size());
-    for (size_t i = 0; i < locations.size(); i++)
-      f.locations[i] = {locations[i].start, locations[i].end};
+    for (size_t i = 0; i < locations.size(); i++) f.locations[i] = {locations[i].start, locations[i].end};
   }
   if (stack) f.options |= NETDROP_OPT_STACK;
   f.snaplen = std::min<uint32_t>(snaplen, NETDROP_MAX_SNAPLEN);
@@ -140,11 +139,10 @@ bool FilterSpec::matches(const Drop& d) const {
   if (port && !port->contains(r.sport) && !port->contains(r.dport)) return false;
   if (dev && d.ifname() != *dev) return false;
   if (netns && r.netns != *netns) return false;
-  if (!reasons.empty() && std::find(reasons.begin(), reasons.end(), r.reason) == reasons.end())
-    return false;
-  if (!locations.empty() &&
-      std::none_of(locations.begin(), locations.end(),
-                   [&](const AddrRange& a) { return r.location >= a.start && r.location < a.end; }))
+  if (!reasons.empty() && std::find(reasons.begin(), reasons.end(), r.reason) == reasons.end()) return false;
+  if (!locations.empty() && std::none_of(locations.begin(), locations.end(), [&](const AddrRange& a) {
+        return r.location >= a.start && r.location < a.end;
+      }))
     return false;
   return true;
 }

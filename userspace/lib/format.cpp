@@ -111,8 +111,9 @@ void append_json_string(std::string& out, std::string_view s) {
 std::string format_text(const Drop& d, ViewContext& ctx) {
   const netdrop_drop& r = d.raw;
   Resolved loc = ctx.symbols->resolve(r.location);
-  std::string line = fmt::format("{} cpu{} {}", format_clock(static_cast<int64_t>(r.ts_ns) + ctx.realtime_offset_ns, ctx.utc),
-                                 r.cpu, format_location(loc, r.location));
+  std::string line =
+      fmt::format("{} cpu{} {}", format_clock(static_cast<int64_t>(r.ts_ns) + ctx.realtime_offset_ns, ctx.utc), r.cpu,
+                  format_location(loc, r.location));
   if (loc.sym != nullptr && !loc.sym->module.empty()) line += fmt::format(" [{}]", loc.sym->module);
   line += fmt::format(" {} {}", ctx.reason_name(r.reason), format_flow(d));
   if (!d.ifname().empty()) line += fmt::format(" dev {}", d.ifname());

@@ -21,8 +21,7 @@ std::string netns_path(const std::string& spec) {
 uint32_t netns_inode(const std::string& spec) {
   std::string path = netns_path(spec);
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0)
-    throw UsageError(fmt::format("bad --netns '{}': {} does not exist", spec, path));
+  if (stat(path.c_str(), &st) != 0) throw UsageError(fmt::format("bad --netns '{}': {} does not exist", spec, path));
   return static_cast<uint32_t>(st.st_ino);
 }
 

@@ -59,7 +59,9 @@ void RecordWriter::write_section(SectionType type, const void* data, size_t len)
 void RecordWriter::flush() { fflush(file_.get()); }
 
 Recording parse_recording(const std::vector<std::byte>& bytes, const std::string& name) {
-  auto bad = [&](std::string_view why) { return UsageError(fmt::format("{}: not a netdrop recording ({})", name, why)); };
+  auto bad = [&](std::string_view why) {
+    return UsageError(fmt::format("{}: not a netdrop recording ({})", name, why));
+  };
   if (bytes.size() < sizeof(magic) || std::memcmp(bytes.data(), magic, sizeof(magic)) != 0) throw bad("bad magic");
   Recording rec;
   size_t pos = sizeof(magic);

@@ -12,9 +12,7 @@ namespace netdrop {
 
 namespace {
 
-std::string_view fixed_string(const char* s, size_t max) {
-  return {s, strnlen(s, max)};
-}
+std::string_view fixed_string(const char* s, size_t max) { return {s, strnlen(s, max)}; }
 
 // Does [off, off + len) lie inside a record of size bytes, after the header?
 bool part_fits(uint32_t off, uint64_t len, uint32_t size) {
@@ -48,8 +46,7 @@ Decoded decode_record(Bytes buf, Drop& out) {
   out.data = {};
   if ((hdr.flags & NETDROP_RF_STACK) != 0) {
     uint64_t len = uint64_t{r.nr_stack} * 8;
-    if (r.nr_stack > NETDROP_MAX_STACK || !part_fits(r.stack_off, len, hdr.size))
-      return {DecodeStatus::malformed, 0};
+    if (r.nr_stack > NETDROP_MAX_STACK || !part_fits(r.stack_off, len, hdr.size)) return {DecodeStatus::malformed, 0};
     out.stack_bytes = buf.subspan(r.stack_off, len);
   }
   if ((hdr.flags & NETDROP_RF_DATA) != 0) {
@@ -90,8 +87,14 @@ std::string format_addr(uint8_t family, const uint8_t* addr) {
 
 std::string tcp_flags_string(uint8_t flags) {
   static constexpr std::array<std::pair<uint8_t, char>, 8> names{{
-      {0x02, 'S'}, {0x10, '.'}, {0x01, 'F'}, {0x04, 'R'},
-      {0x08, 'P'}, {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'},
+      {0x02, 'S'},
+      {0x10, '.'},
+      {0x01, 'F'},
+      {0x04, 'R'},
+      {0x08, 'P'},
+      {0x20, 'U'},
+      {0x40, 'E'},
+      {0x80, 'W'},
   }};
   std::string s;
   for (auto [bit, c] : names)

@@ -59,22 +59,15 @@ std::string open_error(const std::string& path, int err) {
           "kmod/netdrop.ko)",
           path);
     case EACCES:
-    case EPERM:
-      return fmt::format("cannot open {}: netdrop needs root or CAP_NET_ADMIN", path);
-    case EBUSY:
-      return fmt::format("cannot open {}: too many netdrop sessions are open", path);
-    default:
-      return fmt::format("cannot open {}: {}", path, std::strerror(err));
+    case EPERM: return fmt::format("cannot open {}: netdrop needs root or CAP_NET_ADMIN", path);
+    case EBUSY: return fmt::format("cannot open {}: too many netdrop sessions are open", path);
+    default: return fmt::format("cannot open {}: {}", path, std::strerror(err));
   }
 }
 
-uint64_t load_acquire(const __u64* p) {
-  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
+uint64_t load_acquire(const __u64* p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 
-void store_release(__u64* p, uint64_t v) {
-  __atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
+void store_release(__u64* p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
 struct Pending {
   uint64_t ts;
@@ -102,9 +95,9 @@ Session::Session(const std::string& path) {
   fd_ = Fd(fd);
   checked_ioctl(fd, NETDROP_IOC_GET_INFO, &info_, "reading module info");
   if (info_.abi_major != NETDROP_ABI_MAJOR)
-    throw SystemError(fmt::format("netdrop ABI mismatch: module {}.{} ({}), netdropctl {}.{} ({})",
-                                  info_.abi_major, info_.abi_minor, info_.version, NETDROP_ABI_MAJOR,
-                                  NETDROP_ABI_MINOR, NETDROP_VERSION));
+    throw SystemError(fmt::format("netdrop ABI mismatch: module {}.{} ({}), netdropctl {}.{} ({})", info_.abi_major,
+                                  info_.abi_minor, info_.version, NETDROP_ABI_MAJOR, NETDROP_ABI_MINOR,
+                                  NETDROP_VERSION));
 }
 
 void Session::set_ring_size(uint32_t bytes) {
@@ -194,8 +187,6 @@ long Session::poll_once(int timeout_ms, const RecordFn& fn) {
   return drain(fn);
 }
 
-uint64_t to_realtime_ns(const netdrop_info& info, uint64_t mono_ns) {
-  return mono_ns - info.mono_ns + info.real_ns;
-}
+uint64_t to_realtime_ns(const netdrop_info& info, uint64_t mono_ns) { return mono_ns - info.mono_ns + info.real_ns; }
 
 }  // namespace netdrop

@@ -69,13 +69,12 @@ void Symbolizer::load_text(std::string_view text) {
     s.name = rest;
     symbols_.push_back(std::move(s));
   }
-  std::stable_sort(symbols_.begin(), symbols_.end(),
-                   [](const Symbol& a, const Symbol& b) { return a.addr < b.addr; });
+  std::stable_sort(symbols_.begin(), symbols_.end(), [](const Symbol& a, const Symbol& b) { return a.addr < b.addr; });
 }
 
 Resolved Symbolizer::lookup(uint64_t addr) const {
-  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), addr,
-                             [](uint64_t a, const Symbol& s) { return a < s.addr; });
+  auto it =
+      std::upper_bound(symbols_.begin(), symbols_.end(), addr, [](uint64_t a, const Symbol& s) { return a < s.addr; });
   if (it == symbols_.begin()) return {};
   const Symbol& s = *std::prev(it);
   uint64_t off = addr - s.addr;

@@ -1,0 +1,61 @@
+#!/bin/bash
+# make check: every suite, then one line "N passed, M failed".
+# Each suite writes PASS/FAIL lines to build/results/SUITE.txt; a suite
+# that cannot run at all is one FAIL line.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+cd "$top"
+res="$top/build/results"
+rm -rf "$res"
+mkdir -p "$res"
+t0=$(date +%s)
+
+stage() {
+	echo "== $1 ($(($(date +%s) - t0)) s)" >&2
+}
+
+stage deps
+if ! "$here/install-deps.sh" >&2; then
+	echo "FAIL deps/install" >"$res/deps.txt"
+fi
+
+stage "unit (GoogleTest)"
+if cmake -S . -B build -G Ninja >"$res/cmake.log" 2>&1 && ninja -C build >>"$res/cmake.log" 2>&1; then
+	(cd build && ctest --output-junit "$res/ctest.xml" >"$res/ctest.log" 2>&1)
+	python3 - "$res/ctest.xml" >"$res/unit.txt" <<'PY'
+import sys, xml.etree.ElementTree as ET
+for tc in ET.parse(sys.argv[1]).getroot().iter("testcase"):
+    bad = tc.find("failure") is not None or tc.find("error") is not None
+    skipped = tc.find("skipped") is not None
+    print(("FAIL" if bad or skipped else "PASS") + " unit/" + tc.get("name"))
+PY
+	[ -s "$res/unit.txt" ] || echo "FAIL unit/no-tests" >"$res/unit.txt"
+	grep FAIL "$res/unit.txt" >&2 && tail -n 40 "$res/ctest.log" >&2
+else
+	tail -n 40 "$res/cmake.log" >&2
+	echo "FAIL unit/build" >"$res/unit.txt"
+fi
+
+stage "runner self-tests"
+python3 tests/runner/run.py "$res/runner.txt" >"$res/runner.log" 2>&1 || cat "$res/runner.log" >&2
+[ -s "$res/runner.txt" ] || echo "FAIL runner/run" >"$res/runner.txt"
+
+stage "style"
+"$here/style-check.sh" >"$res/style.txt" 2>"$res/style.log" || cat "$res/style.log" >&2
+
+stage "KUnit (test kernel)"
+"$here/kunit.sh" || true
+
+stage "e2e (kernel matrix)"
+"$here/e2e.sh" || true
+
+stage "DKMS"
+"$here/dkms-check.sh" || true
+
+passed=$(cat "$res"/*.txt | grep -c '^PASS')
+failed=$(cat "$res"/*.txt | grep -c '^FAIL')
+echo "== done in $(($(date +%s) - t0)) s" >&2
+grep -h '^FAIL' "$res"/*.txt >&2
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Kernel style (checkpatch --strict, shipped in linux-source) for the module
+# and the ABI header; clang-format for user space.  PASS/FAIL per file.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+cd "$top"
+src=$(dirname "$("$here/build-testkernel.sh" --source-only)")
+cp="$src/scripts/checkpatch.pl"
+rc=0
+for f in kmod/nd_*.c kmod/*.h kmod/conftest/*.c kmod/tests/*.c include/netdrop/*.h tests/fixtures/*.c; do
+	[ -e "$f" ] || continue
+	# UAPI headers cannot use BIT(): it is not exported to user space.
+	ignore=
+	case $f in include/*) ignore="--ignore BIT_MACRO" ;; esac
+	if out=$(perl "$cp" --no-tree --strict --terse $ignore -f "$f" 2>&1) && ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then
+		echo "PASS style/checkpatch/$f"
+	else
+		echo "$out" >&2
+		echo "FAIL style/checkpatch/$f"
+		rc=1
+	fi
+done
+for f in userspace/*/*.cpp userspace/*/*.hpp tests/unit/*.cpp tests/bench/*.cpp; do
+	[ -e "$f" ] || continue
+	if clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
+		echo "PASS style/clang-format/$f"
+	else
+		clang-format --dry-run "$f" 2>&1 | head -n 10 >&2
+		echo "FAIL style/clang-format/$f"
+		rc=1
+	fi
+done
+exit $rc

@@ -41,6 +41,7 @@
 #include "nd_decode.h"
 #include "nd_filter.h"
 #include "nd_reasons.h"
+#include "nd_hooks.h"
 
 static unsigned int ring_kb = 1024;
 module_param(ring_kb, uint, 0444);
@@ -61,6 +62,7 @@ struct nd_session {
 	u32 ring_size;
 	u32 watermark;
 	bool enabled;
+	bool show_addrs;		/* opener may read kernel addresses */
 	wait_queue_head_t wq;
 	struct irq_work wakeup;
 };
@@ -326,6 +328,7 @@ static int nd_open(struct inode *inode, struct file *file)
 	s->ring_size = roundup_pow_of_two(clamp_t(u64, (u64)ring_kb << 10,
 						  ND_MIN_RING, ND_MAX_RING));
 	s->watermark = 1;
+	s->show_addrs = capable(CAP_SYSLOG);
 
 	mutex_lock(&nd_lock);
 	if (nd_nr_sessions >= max_sessions) {
@@ -474,6 +477,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		struct netdrop_stats stats;
 		struct netdrop_filter filter;
 		struct netdrop_reasons_req reasons;
+		struct netdrop_hooks_req hooks;
 		u32 u32;
 	} *u;
 	long err;
@@ -493,6 +497,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case NETDROP_IOC_GET_STATS:
 	case NETDROP_IOC_SET_FILTER:
 	case NETDROP_IOC_GET_REASONS:
+	case NETDROP_IOC_GET_HOOKS:
 	case NETDROP_IOC_SET_RING:
 	case NETDROP_IOC_SET_WATERMARK:
 		break;
@@ -525,6 +530,9 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case NETDROP_IOC_SET_WATERMARK:
 		err = nd_set_watermark(s, u->u32);
+		break;
+	case NETDROP_IOC_GET_HOOKS:
+		err = nd_hooks_ioctl(&u->hooks, s->show_addrs);
 		break;
 	case NETDROP_IOC_GET_REASONS:
 		if (u->reasons.pad) {

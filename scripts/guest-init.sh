@@ -11,15 +11,29 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs shm /dev/shm
-mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-mkdir -p /tmp/results /run/netns /run/lock
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /tmp/results
+mkdir -p /run/results /run/netns /run/lock /run/hosttmp
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /run/results
+cwd=$(cat /run/results/cwd 2>/dev/null || echo /)
+# /tmp becomes a guest tmpfs.  When the work tree lives under the host's
+# /tmp (a CI clone), keep that directory visible at the same path.
+mount --bind /tmp /run/hosttmp
+mount -t tmpfs tmp /tmp
+case $cwd in
+/tmp/?*)
+	first=${cwd#/tmp/}
+	first=${first%%/*}
+	mkdir -p "/tmp/$first"
+	mount --bind "/run/hosttmp/$first" "/tmp/$first"
+	;;
+esac
+mkdir -p /tmp/results
+mount --bind /run/results /tmp/results
 hostname netdrop-guest
 ip link set lo up
-cd "$(cat /tmp/results/cwd 2>/dev/null || echo /)"
+cd "$cwd"
 echo "guest: $(uname -r) $(nproc) cpus, running cmd.sh" >/dev/console
 sh /tmp/results/cmd.sh >/tmp/results/output.log 2>&1 </dev/null
 rc=$?
@@ -27,6 +41,7 @@ dmesg >/tmp/results/dmesg
 echo "$rc" >/tmp/results/rc
 sync
 umount /tmp/results
+umount /run/results
 echo "guest: done, status $rc" >/dev/console
 echo b >/proc/sysrq-trigger
 sleep 60

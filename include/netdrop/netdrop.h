@@ -260,6 +260,41 @@ struct netdrop_reasons_req {
 	__u32 pad;
 };
 
+/* NETDROP_IOC_GET_HOOKS: the netfilter hooks of one network namespace. */
+#define NETDROP_NAMELEN 64
+#define NETDROP_MODNAMELEN 56
+
+/* netdrop_hook_entry.flags */
+#define NETDROP_HF_PLACEHOLDER	(1U << 0)	/* being unregistered */
+#define NETDROP_HF_NETDEV	(1U << 1)	/* per-device (ifindex valid) */
+#define NETDROP_HF_XTABLES	(1U << 2)	/* table is an x_tables table */
+
+struct netdrop_hook_entry {
+	__u64 func;		/* 0 without CAP_SYSLOG */
+	__s32 priority;
+	__u8 pf;		/* NFPROTO_* */
+	__u8 hooknum;
+	__u8 ops_type;		/* enum netdrop_hook_ops_type */
+	__u8 flags;		/* NETDROP_HF_* */
+	__u32 ifindex;
+	__u16 index;		/* position in its hook list */
+	__u8 table_family;	/* nf_tables table family */
+	__u8 pad;
+	char func_name[NETDROP_NAMELEN];
+	char module[NETDROP_MODNAMELEN];	/* empty: built into the kernel */
+	char table[NETDROP_NAMELEN];	/* nf_tables or x_tables table */
+	char chain[NETDROP_NAMELEN];	/* nf_tables base chain */
+	char ifname[NETDROP_IFNAMSIZ];
+};
+
+struct netdrop_hooks_req {
+	__u64 buf;		/* user pointer to struct netdrop_hook_entry[] */
+	__u32 count;		/* in: capacity; out: entries in the netns */
+	__s32 netns_fd;		/* -1: the caller's network namespace */
+	__u32 netns;		/* out: inode of the namespace listed */
+	__u32 pad;
+};
+
 #define NETDROP_IOC_MAGIC 0xD7
 #define NETDROP_IOC_GET_INFO	_IOR(NETDROP_IOC_MAGIC, 1, struct netdrop_info)
 #define NETDROP_IOC_SET_RING	_IOW(NETDROP_IOC_MAGIC, 2, __u32)
@@ -269,5 +304,6 @@ struct netdrop_reasons_req {
 #define NETDROP_IOC_DISABLE	_IO(NETDROP_IOC_MAGIC, 6)
 #define NETDROP_IOC_GET_STATS	_IOR(NETDROP_IOC_MAGIC, 7, struct netdrop_stats)
 #define NETDROP_IOC_GET_REASONS	_IOWR(NETDROP_IOC_MAGIC, 8, struct netdrop_reasons_req)
+#define NETDROP_IOC_GET_HOOKS	_IOWR(NETDROP_IOC_MAGIC, 9, struct netdrop_hooks_req)
 
 #endif /* _UAPI_NETDROP_H */

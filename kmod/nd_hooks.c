@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hook lists, read the way nfnetlink_hook does, but on every
+ * kernel (Debian's 6.1 has no nfnetlink_hook) and for every family, hook
+ * point and device at once.
+ *
+ * The lists (struct nf_hook_entries) are replaced copy-on-write and freed
+ * after an RCU grace period, so we walk them under rcu_read_lock().  While
+ * a hook is being unregistered its slot briefly holds a placeholder
+ * (accept_all with dummy_ops, priority INT_MIN): we flag it rather than
+ * report a hook that does not exist.
+ */
+#include <linux/kallsyms.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/proc_ns.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <net/net_namespace.h>
+#if IS_ENABLED(CONFIG_NF_TABLES)
+#include <net/netfilter/nf_tables.h>
+#endif
+#include "nd_hooks.h"
+
+/* "func+0x0/0x40 [mod]" -> func_name "func", module "mod". */
+static void nd_split_symbol(const char *sym, struct netdrop_hook_entry *e)
+{
+	const char *plus = strchr(sym, '+');
+	const char *bra = strchr(sym, '[');
+	size_t n = plus ? plus - sym : strcspn(sym, " ");
+
+	strscpy(e->func_name, sym, min(n + 1, sizeof(e->func_name)));
+	if (bra) {
+		const char *ket = strchr(bra, ']');
+
+		n = ket ? ket - bra - 1 : strlen(bra + 1);
+		strscpy(e->module, bra + 1, min(n + 1, sizeof(e->module)));
+	}
+}
+
+static bool nd_is_xtables_hook(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 9 && !strcmp(name + n - 9, "_do_table")) ||
+	       !strncmp(name, "iptable_", 8) || !strncmp(name, "ip6table_", 9) ||
+	       !strncmp(name, "arptable_", 9);
+}
+
+void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
+		      struct netdrop_hook_entry *e)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	e->priority = ops->priority;
+	e->ops_type = NETDROP_HOOK_OTHER;
+	sprint_symbol(sym, (unsigned long)fn);
+	nd_split_symbol(sym, e);
+	if (!strcmp(e->func_name, "accept_all") && ops->priority == INT_MIN)
+		e->flags |= NETDROP_HF_PLACEHOLDER;
+
+	if (ops->hook_ops_type == NF_HOOK_OP_NF_TABLES) {
+		e->ops_type = NETDROP_HOOK_NFTABLES;
+#if IS_ENABLED(CONFIG_NF_TABLES)
+		if (ops->priv) {
+			const struct nft_chain *chain = ops->priv;
+
+			strscpy(e->chain, chain->name, sizeof(e->chain));
+			strscpy(e->table, chain->table->name, sizeof(e->table));
+			e->table_family = chain->table->family;
+		}
+#endif
+		return;
+	}
+#ifdef ND_HAVE_NF_HOOK_OP_BPF
+	if (ops->hook_ops_type == NF_HOOK_OP_BPF) {
+		e->ops_type = NETDROP_HOOK_BPF;
+		return;
+	}
+#endif
+	if (ops->priv && nd_is_xtables_hook(e->func_name)) {
+		const struct xt_table *t = ops->priv;
+		char name[XT_TABLE_MAXNAMELEN];
+
+		if (!copy_from_kernel_nofault(name, t->name, sizeof(name))) {
+			name[sizeof(name) - 1] = '\0';
+			strscpy(e->table, name, sizeof(e->table));
+			e->flags |= NETDROP_HF_XTABLES;
+		}
+	}
+}
+
+struct nd_collect {
+	struct netdrop_hook_entry *out;
+	u32 max;
+	u32 n;
+	bool addrs;
+};
+
+static void nd_collect_list(struct nd_collect *c,
+			    const struct nf_hook_entries *e, u8 pf, u8 hooknum,
+			    const struct net_device *dev)
+{
+	struct nf_hook_ops **ops;
+	unsigned int i;
+
+	if (!e)
+		return;
+	ops = nf_hook_entries_get_hook_ops(e);
+	for (i = 0; i < e->num_hook_entries; i++, c->n++) {
+		struct netdrop_hook_entry *h;
+
+		if (c->n >= c->max)
+			continue;
+		h = &c->out[c->n];
+		memset(h, 0, sizeof(*h));
+		h->pf = pf;
+		h->hooknum = hooknum;
+		h->index = i;
+		if (c->addrs)
+			h->func = (unsigned long)e->hooks[i].hook;
+		if (dev) {
+			h->flags |= NETDROP_HF_NETDEV;
+			h->ifindex = dev->ifindex;
+			strscpy(h->ifname, dev->name, sizeof(h->ifname));
+		}
+		nd_hook_describe(ops[i], e->hooks[i].hook, h);
+	}
+}
+
+#define nd_collect_family(c, net, arr, pf)				\
+	do {								\
+		unsigned int __h;					\
+		for (__h = 0; __h < ARRAY_SIZE(arr); __h++)		\
+			nd_collect_list(c, rcu_dereference(arr[__h]),	\
+					pf, __h, NULL);			\
+	} while (0)
+
+u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
+		     bool addrs)
+{
+	struct nd_collect c = { .out = out, .max = max, .addrs = addrs };
+	struct net_device *dev;
+
+	nd_collect_family(&c, net, net->nf.hooks_ipv4, NFPROTO_IPV4);
+	nd_collect_family(&c, net, net->nf.hooks_ipv6, NFPROTO_IPV6);
+#if IS_ENABLED(CONFIG_NETFILTER_FAMILY_ARP)
+	nd_collect_family(&c, net, net->nf.hooks_arp, NFPROTO_ARP);
+#endif
+#if IS_ENABLED(CONFIG_NETFILTER_FAMILY_BRIDGE)
+	nd_collect_family(&c, net, net->nf.hooks_bridge, NFPROTO_BRIDGE);
+#endif
+	for_each_netdev_rcu(net, dev) {
+#ifdef CONFIG_NETFILTER_INGRESS
+		nd_collect_list(&c, rcu_dereference(dev->nf_hooks_ingress),
+				NFPROTO_NETDEV, NF_NETDEV_INGRESS, dev);
+#endif
+#ifdef CONFIG_NETFILTER_EGRESS
+		nd_collect_list(&c, rcu_dereference(dev->nf_hooks_egress),
+				NFPROTO_NETDEV, NF_NETDEV_EGRESS, dev);
+#endif
+	}
+	return c.n;
+}
+
+int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs)
+{
+	struct netdrop_hook_entry *tmp = NULL;
+	struct net *net;
+	u32 want = req->count, have;
+	int err = 0;
+
+	if (req->pad || want > 65536)
+		return -EINVAL;
+	if (req->netns_fd >= 0) {
+		net = get_net_ns_by_fd(req->netns_fd);
+		if (IS_ERR(net))
+			return PTR_ERR(net);
+	} else if (req->netns_fd == -1) {
+		net = get_net(current->nsproxy->net_ns);
+	} else {
+		return -EINVAL;
+	}
+	if (want) {
+		tmp = kvcalloc(want, sizeof(*tmp), GFP_KERNEL);
+		if (!tmp) {
+			put_net(net);
+			return -ENOMEM;
+		}
+	}
+	rcu_read_lock();
+	have = nd_hooks_collect(net, tmp, want, addrs);
+	rcu_read_unlock();
+	req->netns = net->ns.inum;
+	put_net(net);
+	if (want && copy_to_user(u64_to_user_ptr(req->buf), tmp,
+				 min(want, have) * sizeof(*tmp)))
+		err = -EFAULT;
+	kvfree(tmp);
+	req->count = have;
+	return err;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ND_HOOKS_H
+#define _ND_HOOKS_H
+
+#include <linux/netfilter.h>
+#include <netdrop/netdrop.h>
+
+struct net;
+
+/*
+ * Fills up to @max entries describing every netfilter hook of @net, in
+ * family, hook point and priority order; returns how many exist.  Called
+ * under rcu_read_lock().  @addrs: whether kernel addresses may be shown.
+ */
+u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
+		     bool addrs);
+
+/* Describes one registered hook (classification, names). */
+void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
+		      struct netdrop_hook_entry *e);
+
+int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs);
+
+#endif

@@ -42,6 +42,7 @@
 #include "nd_filter.h"
 #include "nd_reasons.h"
 #include "nd_hooks.h"
+#include "nd_verdict.h"
 
 static unsigned int ring_kb = 1024;
 module_param(ring_kb, uint, 0444);
@@ -62,6 +63,7 @@ struct nd_session {
 	u32 ring_size;
 	u32 watermark;
 	bool enabled;
+	bool hooks;			/* holds a hook attribution reference */
 	bool show_addrs;		/* opener may read kernel addresses */
 	wait_queue_head_t wq;
 	struct irq_work wakeup;
@@ -71,6 +73,7 @@ static DEFINE_MUTEX(nd_lock);
 static LIST_HEAD(nd_active);
 static unsigned int nd_nr_sessions;	/* under nd_lock */
 static unsigned int nd_nr_enabled;	/* under nd_lock */
+static unsigned int nd_nr_hook_sessions; /* enabled with OPT_HOOKS, nd_lock */
 
 static u8 nd_context(void)
 {
@@ -92,7 +95,9 @@ struct nd_event {
 	u32 netns;
 	int nhoff;		/* network header offset, INT_MIN if none */
 	bool decoded;
+	bool has_hook;
 	struct netdrop_drop rec;
+	struct netdrop_hook_entry hook;
 };
 
 static void nd_event_decode(struct nd_event *ev)
@@ -123,15 +128,38 @@ static void nd_event_decode(struct nd_event *ev)
 		rec->ifname[sizeof(rec->ifname) - 1] = '\0';
 	}
 	ev->nhoff = nd_decode(skb, rec);
+	if (ev->has_hook) {
+		rec->hook.func = ev->hook.func;
+		rec->hook.priority = ev->hook.priority;
+		rec->hook.pf = ev->hook.pf;
+		rec->hook.hooknum = ev->hook.hooknum;
+		rec->hook.ops_type = ev->hook.ops_type;
+	}
 }
 
+static void nd_put_names(struct netdrop_hook_names *n,
+			 const struct netdrop_hook_entry *h)
+{
+	memset(n, 0, sizeof(*n));
+	strscpy(n->func, h->func_name, sizeof(n->func));
+	strscpy(n->module, h->module, sizeof(n->module));
+	strscpy(n->table, h->table, sizeof(n->table));
+	strscpy(n->chain, h->chain, sizeof(n->chain));
+}
+
+/*
+ * Record layout: fixed part, hook names, packet bytes, then the stack,
+ * last because only its size is unknown until it is captured.
+ */
 static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 {
 	struct nd_ring *ring = s->rings[smp_processor_id()];
 	const struct nd_filter *nf = rcu_dereference(s->filter);
 	const struct netdrop_filter *f = &nf->f;
+	bool hook = ev->has_hook && (f->options & NETDROP_OPT_HOOKS);
+	bool stack = f->options & NETDROP_OPT_STACK;
 	struct netdrop_drop *rec;
-	u32 stack_off, data_off, len, snap = 0, nr_stack = 0;
+	u32 off, len, snap = 0, used;
 	unsigned long pos;
 
 	local64_inc(&nd_ctrs(ring)->seen);
@@ -143,40 +171,52 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	if (!nd_filter_match_post(nf, &ev->rec))
 		goto filtered;
 
-	stack_off = sizeof(*rec);
-	data_off = stack_off;
-	if (f->options & NETDROP_OPT_STACK)
-		data_off += NETDROP_MAX_STACK * sizeof(u64);
 	if (f->snaplen && ev->nhoff != INT_MIN)
 		snap = nd_packet_avail(ev->skb, ev->nhoff, f->snaplen);
-	len = ALIGN(data_off + snap, 8);
+	len = sizeof(*rec);
+	if (hook)
+		len += sizeof(struct netdrop_hook_names);
+	len = ALIGN(len + snap, 8);
+	if (stack)
+		len += NETDROP_MAX_STACK * sizeof(u64);
 
 	rec = nd_ring_reserve(ring, len, &pos);
 	if (!rec)
 		return;
 	memcpy(rec, &ev->rec, sizeof(*rec));
 	rec->seq = local64_inc_return(&ring->seq) - 1;
-	if (f->options & NETDROP_OPT_STACK) {
-		nr_stack = stack_trace_save((unsigned long *)((u8 *)rec + stack_off),
-					    NETDROP_MAX_STACK, 2);
-		rec->nr_stack = nr_stack;
-		rec->stack_off = stack_off;
-		rec->hdr.flags |= NETDROP_RF_STACK;
-		data_off = stack_off + nr_stack * sizeof(u64);
+	off = sizeof(*rec);
+	if (hook) {
+		rec->names_off = off;
+		rec->hdr.flags |= NETDROP_RF_HOOK;
+		nd_put_names((void *)rec + off, &ev->hook);
+		off += sizeof(struct netdrop_hook_names);
+	} else {
+		memset(&rec->hook, 0, sizeof(rec->hook));
 	}
 	if (snap) {
-		snap = nd_copy_packet(ev->skb, ev->nhoff, (u8 *)rec + data_off,
-				      snap);
+		snap = nd_copy_packet(ev->skb, ev->nhoff, (u8 *)rec + off, snap);
 		rec->data_len = snap;
-		rec->data_off = data_off;
+		rec->data_off = off;
 		if (snap)
 			rec->hdr.flags |= NETDROP_RF_DATA;
+		off += snap;
+	}
+	used = ALIGN(off, 8);
+	memset((u8 *)rec + off, 0, used - off);
+	if (stack) {
+		rec->nr_stack = stack_trace_save((unsigned long *)((u8 *)rec + used),
+						 NETDROP_MAX_STACK, 2);
+		rec->stack_off = used;
+		rec->hdr.flags |= NETDROP_RF_STACK;
+		used += rec->nr_stack * sizeof(u64);
 	}
 	/* Give back what the stack did not use, if nobody reserved after us. */
-	rec->hdr.size = ALIGN(data_off + snap, 8);
-	if (rec->hdr.size < len && !nd_ring_shrink(ring, pos, len, rec->hdr.size))
+	rec->hdr.size = used;
+	if (used < len && !nd_ring_shrink(ring, pos, len, used)) {
+		memset((u8 *)rec + used, 0, len - used);
 		rec->hdr.size = len;
-	memset((u8 *)rec + data_off + snap, 0, rec->hdr.size - (data_off + snap));
+	}
 	nd_ring_commit(ring);
 
 	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
@@ -193,11 +233,13 @@ static void nd_probe_common(const struct sk_buff *skb, void *location,
 	struct nd_session *s;
 	struct net_device *dev = READ_ONCE(skb->dev);
 	const struct net *net = NULL;
+	struct nd_pend_info pi;
 
 	ev.skb = skb;
 	ev.location = (unsigned long)location;
 	ev.reason = reason;
 	ev.decoded = false;
+	ev.has_hook = false;
 	ev.ifindex = dev ? dev->ifindex : skb->skb_iif;
 	if (dev)
 		net = dev_net(dev);
@@ -206,6 +248,9 @@ static void nd_probe_common(const struct sk_buff *skb, void *location,
 	ev.netns = net ? net->ns.inum : 0;
 
 	rcu_read_lock();
+	if (READ_ONCE(nd_nr_hook_sessions) &&
+	    nd_pend_take((unsigned long)skb, &pi))
+		ev.has_hook = nd_verdict_describe(&pi, net, &ev.hook);
 	list_for_each_entry_rcu(s, &nd_active, active)
 		nd_session_drop(s, &ev);
 	rcu_read_unlock();
@@ -261,6 +306,36 @@ nomem:
 	return -ENOMEM;
 }
 
+/*
+ * Takes or gives back this session's reference on hook attribution, so
+ * the kretprobes exist exactly while an enabled session asks for them.
+ */
+static int nd_session_sync_hooks(struct nd_session *s)
+{
+	const struct nd_filter *nf;
+	bool want;
+	int err = 0;
+
+	lockdep_assert_held(&s->lock);
+	nf = rcu_dereference_protected(s->filter, lockdep_is_held(&s->lock));
+	want = s->enabled && (nf->f.options & NETDROP_OPT_HOOKS);
+	if (want == s->hooks)
+		return 0;
+	mutex_lock(&nd_lock);
+	if (want) {
+		err = nd_verdict_get();
+		if (!err)
+			WRITE_ONCE(nd_nr_hook_sessions, nd_nr_hook_sessions + 1);
+	} else {
+		WRITE_ONCE(nd_nr_hook_sessions, nd_nr_hook_sessions - 1);
+		nd_verdict_put();
+	}
+	mutex_unlock(&nd_lock);
+	if (!err)
+		s->hooks = want;
+	return err;
+}
+
 static int nd_session_enable(struct nd_session *s)
 {
 	int err;
@@ -283,7 +358,7 @@ static int nd_session_enable(struct nd_session *s)
 	list_add_tail_rcu(&s->active, &nd_active);
 	s->enabled = true;
 	mutex_unlock(&nd_lock);
-	return 0;
+	return nd_session_sync_hooks(s);
 }
 
 static void nd_session_disable(struct nd_session *s)
@@ -305,6 +380,7 @@ static void nd_session_disable(struct nd_session *s)
 		tracepoint_synchronize_unregister();
 	else
 		synchronize_rcu();
+	nd_session_sync_hooks(s);
 }
 
 static int nd_open(struct inode *inode, struct file *file)
@@ -433,6 +509,7 @@ static int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 	nd_filter_prepare(nf);
 	mutex_lock(&s->lock);
 	old = rcu_replace_pointer(s->filter, nf, lockdep_is_held(&s->lock));
+	err = nd_session_sync_hooks(s);
 	mutex_unlock(&s->lock);
 	kfree_rcu(old, rcu);
 	return 0;

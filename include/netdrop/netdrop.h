@@ -52,6 +52,8 @@
 #define NETDROP_MAX_REASONS 64
 #define NETDROP_MAX_LOCATIONS 8
 #define NETDROP_REASON_NAMELEN 56
+#define NETDROP_NAMELEN 64
+#define NETDROP_MODNAMELEN 56
 
 /* Record types (netdrop_rec_hdr.type). */
 enum netdrop_rec_type {
@@ -132,11 +134,25 @@ struct netdrop_drop {
 	__u16 stack_off;	/* offset of __u64 frames from record start */
 	__u16 data_len;		/* packet bytes at data_off, from network header */
 	__u16 data_off;
-	__u32 pad0;
+	__u16 names_off;	/* struct netdrop_hook_names, with RF_HOOK */
+	__u16 pad0;
 	char ifname[NETDROP_IFNAMSIZ];
 	char comm[NETDROP_COMMLEN];
 	struct netdrop_hook_info hook;
-	/* __u64 stack[nr_stack] at stack_off; __u8 data[data_len] at data_off */
+	/*
+	 * Variable parts, each found through its offset:
+	 * struct netdrop_hook_names at names_off (RF_HOOK),
+	 * __u8 data[data_len] at data_off (RF_DATA),
+	 * __u64 stack[nr_stack] at stack_off (RF_STACK).
+	 */
+};
+
+/* Names of the hook that dropped a packet (drop records with RF_HOOK). */
+struct netdrop_hook_names {
+	char func[NETDROP_NAMELEN];
+	char module[NETDROP_MODNAMELEN];
+	char table[NETDROP_NAMELEN];	/* nf_tables or x_tables table */
+	char chain[NETDROP_NAMELEN];	/* nf_tables base chain */
 };
 
 /* Per-CPU ring: the page user space writes. */
@@ -261,9 +277,6 @@ struct netdrop_reasons_req {
 };
 
 /* NETDROP_IOC_GET_HOOKS: the netfilter hooks of one network namespace. */
-#define NETDROP_NAMELEN 64
-#define NETDROP_MODNAMELEN 56
-
 /* netdrop_hook_entry.flags */
 #define NETDROP_HF_PLACEHOLDER	(1U << 0)	/* being unregistered */
 #define NETDROP_HF_NETDEV	(1U << 1)	/* per-device (ifindex valid) */

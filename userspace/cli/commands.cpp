@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <sys/socket.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 
 #include "filter.hpp"
 #include "format.hpp"
+#include "hooks.hpp"
 #include "netns.hpp"
 #include "pcapng.hpp"
 #include "recfile.hpp"
@@ -62,27 +65,42 @@ struct FilterArgs {
   std::string src, dst, host, proto, port, sport, dport, dev, netns, reason, family;
   std::vector<std::string> funcs;
   bool stack = false;
+  bool hooks = false;
+  bool no_hooks = false;
+  bool hooks_by_default = false;
   unsigned snaplen = 0;
 };
 
+// clang-format off
 void add_filter_options(po::options_description& d, FilterArgs& f) {
-  d.add_options()("src", po::value(&f.src), "source address or CIDR (v4 or v6)")(
-      "dst", po::value(&f.dst), "destination address or CIDR")("host", po::value(&f.host),
-                                                               "source or destination address or CIDR")(
-      "family", po::value(&f.family), "ipv4 or ipv6")("proto", po::value(&f.proto),
-                                                      "tcp, udp, icmp, icmp6 or a protocol number")(
-      "port", po::value(&f.port), "source or destination port, N or N-M")("sport", po::value(&f.sport),
-                                                                          "source port, N or N-M")(
-      "dport", po::value(&f.dport), "destination port, N or N-M")("dev", po::value(&f.dev), "device name")(
-      "netns", po::value(&f.netns), "network namespace: NAME, PATH or PID")(
-      "reason", po::value(&f.reason), "drop reasons, NAME[,NAME...] (see 'netdropctl reasons')")(
-      "func", po::value(&f.funcs)->composing(), "drops inside this kernel function (repeatable)");
+  d.add_options()
+      ("src", po::value(&f.src), "source address or CIDR (v4 or v6)")
+      ("dst", po::value(&f.dst), "destination address or CIDR")
+      ("host", po::value(&f.host), "source or destination address or CIDR")
+      ("family", po::value(&f.family), "ipv4 or ipv6")
+      ("proto", po::value(&f.proto), "tcp, udp, icmp, icmp6 or a protocol number")
+      ("port", po::value(&f.port), "source or destination port, N or N-M")
+      ("sport", po::value(&f.sport), "source port, N or N-M")
+      ("dport", po::value(&f.dport), "destination port, N or N-M")
+      ("dev", po::value(&f.dev), "device name")
+      ("netns", po::value(&f.netns), "network namespace: NAME, PATH or PID")
+      ("reason", po::value(&f.reason), "drop reasons, NAME[,NAME...] (see 'netdropctl reasons')")
+      ("func", po::value(&f.funcs)->composing(), "drops inside this kernel function (repeatable)");
 }
 
-void add_capture_options(po::options_description& d, FilterArgs& f) {
-  d.add_options()("stack", po::bool_switch(&f.stack), "record the kernel stack of each drop")(
-      "snaplen", po::value(&f.snaplen), "record up to N packet bytes from the network header (max 256)");
+// Hook attribution is on by default where a person reads each drop
+// (stream, record), off where drops are only counted (summary).
+void add_capture_options(po::options_description& d, FilterArgs& f, bool hooks_by_default) {
+  f.hooks_by_default = hooks_by_default;
+  if (hooks_by_default)
+    d.add_options()("no-hooks", po::bool_switch(&f.no_hooks), "do not name the netfilter hook that dropped a packet");
+  else
+    d.add_options()("hooks", po::bool_switch(&f.hooks), "name the netfilter hook that dropped each packet");
+  d.add_options()
+      ("stack", po::bool_switch(&f.stack), "record the kernel stack of each drop")
+      ("snaplen", po::value(&f.snaplen), "record up to N packet bytes from the network header (max 256)");
 }
+// clang-format on
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> parts;
@@ -122,6 +140,7 @@ FilterSpec build_static_spec(const FilterArgs& a) {
     throw UsageError(fmt::format("bad --snaplen {} (at most {})", a.snaplen, NETDROP_MAX_SNAPLEN));
   s.stack = a.stack;
   s.snaplen = a.snaplen;
+  s.hooks = a.hooks || (a.hooks_by_default && !a.no_hooks);
   return s;
 }
 
@@ -288,7 +307,7 @@ int cmd_stream(const Args& args) {
   d.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "one JSON object per line")(
       "pcapng", po::value(&pcap), "also write packets (needs --snaplen) to FILE as pcapng");
   add_filter_options(d, fa);
-  add_capture_options(d, fa);
+  add_capture_options(d, fa, true);
   add_limit_options(d, ca);
   po::variables_map vm;
   if (!parse(args, d, "stream [OPTIONS]", R"(  netdropctl stream --src 10.0.2.8
@@ -325,6 +344,7 @@ int cmd_summary(const Args& args) {
       "by", po::value(&by), "location, reason, src, dst, dev or func")("top", po::value(&top), "show the N largest")(
       "json", po::bool_switch(&json), "one JSON object per table");
   add_filter_options(d, fa);
+  d.add_options()("hooks", po::bool_switch(&fa.hooks), "name the netfilter hook that dropped (for --by hook)");
   add_limit_options(d, ca);
   po::variables_map vm;
   if (!parse(args, d, "summary [OPTIONS]", R"(  netdropctl summary
@@ -409,7 +429,7 @@ int cmd_record(const Args& args) {
   po::options_description d("record options");
   d.add_options()("help,h", "show this help")("output,o", po::value(&path)->required(), "file to write");
   add_filter_options(d, fa);
-  add_capture_options(d, fa);
+  add_capture_options(d, fa, true);
   add_limit_options(d, ca);
   po::variables_map vm;
   if (!parse(args, d, "record -o FILE [OPTIONS]", R"(  netdropctl record -o drops.ndr --duration 30
@@ -507,6 +527,126 @@ int cmd_report(const Args& args) {
   if (rec.has_stats)
     fmt::print(stderr, "recorded: {} seen, {} filtered out, {} recorded, {} lost\n", rec.stats.seen, rec.stats.filtered,
                rec.stats.recorded, rec.stats.lost);
+  return 0;
+}
+
+namespace {
+
+struct NetnsRef {
+  std::string label;
+  std::string path;
+};
+
+// Every network namespace we can name: named ones, then those of processes.
+std::vector<NetnsRef> all_netns() {
+  std::vector<NetnsRef> out;
+  std::vector<ino_t> seen;
+  auto add = [&](const std::string& label, const std::string& path) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0 || std::find(seen.begin(), seen.end(), st.st_ino) != seen.end()) return;
+    seen.push_back(st.st_ino);
+    out.push_back({label, path});
+  };
+  add("init", "/proc/1/ns/net");
+  for (const char* dir : {"/run/netns", "/proc"}) {
+    std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir), closedir);
+    if (!d) continue;
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d.get()))
+      if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+    std::sort(names.begin(), names.end());
+    for (const std::string& n : names) {
+      bool proc = std::string_view(dir) == "/proc";
+      if (proc && !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        continue;
+      add(proc ? "pid " + n : n, proc ? "/proc/" + n + "/ns/net" : std::string(dir) + "/" + n);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_dump_hooks(const Args& args) {
+  std::string family = "all", hook, netns;
+  bool all = false, json = false;
+  po::options_description d("dump-hooks options");
+  d.add_options()("help,h", "show this help")("family", po::value(&family),
+                                              "ipv4, ipv6, arp, bridge, netdev or all (default)")(
+      "hook", po::value(&hook), "prerouting, local-in, forward, local-out, postrouting, ingress, egress")(
+      "netns", po::value(&netns), "network namespace: NAME, PATH or PID (default: ours)")(
+      "all-netns", po::bool_switch(&all), "every network namespace")("json", po::bool_switch(&json),
+                                                                       "one JSON object per hook");
+  po::variables_map vm;
+  if (!parse(args, d, "dump-hooks [OPTIONS]", R"(  netdropctl dump-hooks --hook local-in
+  netdropctl dump-hooks --family ipv4 --netns srv
+  netdropctl dump-hooks --all-netns --json
+)", vm))
+    return 0;
+  std::optional<uint8_t> pf;
+  if (family != "all") pf = parse_pf(family);
+  if (!hook.empty()) check_hook_name(hook);
+  if (all && !netns.empty()) throw UsageError("--netns and --all-netns exclude each other");
+  std::vector<NetnsRef> targets;
+  if (all)
+    targets = all_netns();
+  else if (!netns.empty())
+    targets.push_back({netns, netns_path(netns)});
+  else
+    targets.push_back({"", ""});
+  if (!netns.empty()) netns_inode(netns);  // names a bad value before anything else
+
+  Session session;
+  std::vector<Hook> hooks;
+  std::vector<std::pair<uint32_t, std::string>> labels;
+  for (const NetnsRef& t : targets) {
+    Fd fd(t.path.empty() ? -1 : open(t.path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!t.path.empty() && fd.get() < 0)
+      throw UsageError(fmt::format("bad --netns '{}': {}", t.label, std::strerror(errno)));
+    uint32_t ino = 0;
+    auto got = read_hooks(session.fd(), fd.get(), &ino);
+    labels.emplace_back(ino, t.label);
+    for (Hook& h : got) {
+      if (pf && h.raw.pf != *pf) continue;
+      if (!hook.empty() && parse_hook(hook, h.raw.pf) != h.raw.hooknum) continue;
+      hooks.push_back(std::move(h));
+    }
+  }
+  sort_hooks(hooks);
+  auto label_of = [&](uint32_t ino) {
+    for (auto& [i, l] : labels)
+      if (i == ino) return l;
+    return std::string();
+  };
+  std::vector<std::string> third;
+  try {
+    std::string last_group;
+    for (const Hook& h : hooks) {
+      if (h.third_party())
+        third.push_back(fmt::format("{} {} {} [{}] (netns {})", pf_name(h.raw.pf), hook_name(h.raw.pf, h.raw.hooknum),
+                                    h.function(), h.module(), h.netns));
+      if (json) {
+        out(format_hook_json(h) + "\n");
+        continue;
+      }
+      std::string dev = (h.raw.flags & NETDROP_HF_NETDEV) != 0
+                            ? fmt::format(" dev {}", std::string_view(h.raw.ifname, strnlen(h.raw.ifname, 16)))
+                            : "";
+      std::string label = label_of(h.netns);
+      std::string group = fmt::format("{} {}{} (netns {}{})", pf_name(h.raw.pf), hook_name(h.raw.pf, h.raw.hooknum), dev,
+                                      h.netns, label.empty() ? "" : ", " + label);
+      if (group != last_group) out(fmt::format("{}{}:\n", last_group.empty() ? "" : "\n", group));
+      last_group = group;
+      out(format_hook_text(h) + "\n");
+    }
+    if (!json) {
+      if (hooks.empty()) out("no netfilter hooks registered\n");
+      out(fmt::format("\n{} hooks, {} third-party{}\n", hooks.size(), third.size(), third.empty() ? "" : ":"));
+      for (const std::string& t : third) out(fmt::format("  {}\n", t));
+    }
+    out_flush();
+  } catch (const PipeClosed&) {
+  }
   return 0;
 }
 

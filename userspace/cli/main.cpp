@@ -21,6 +21,7 @@ Commands:
   summary     count drops per location (or reason, source, ...) each interval
   status      module state, ABI version, tracepoint in use
   reasons     the drop reason names of the running kernel
+  dump-hooks  netfilter hooks per family and hook point; flags third-party hooks
   record      save raw records to a file, readable on another machine
   report      show a recorded file as stream or summary
 
@@ -28,6 +29,7 @@ Examples:
   netdropctl stream --src 10.0.2.8
   netdropctl stream --proto tcp --dport 443 --stack --json
   netdropctl summary --interval 1 --by location
+  netdropctl dump-hooks --hook local-in
   netdropctl record -o drops.ndr --duration 30 && netdropctl report drops.ndr
 
 Run 'netdropctl COMMAND --help' for the options of a command.
@@ -42,6 +44,7 @@ constexpr Command commands[] = {
     {"stream", netdrop::cli::cmd_stream}, {"summary", netdrop::cli::cmd_summary},
     {"status", netdrop::cli::cmd_status}, {"reasons", netdrop::cli::cmd_reasons},
     {"record", netdrop::cli::cmd_record}, {"report", netdrop::cli::cmd_report},
+    {"dump-hooks", netdrop::cli::cmd_dump_hooks},
 };
 
 }  // namespace

@@ -121,6 +121,7 @@ netdrop_filter FilterSpec::to_kernel() const {
     for (size_t i = 0; i < locations.size(); i++) f.locations[i] = {locations[i].start, locations[i].end};
   }
   if (stack) f.options |= NETDROP_OPT_STACK;
+  if (hooks) f.options |= NETDROP_OPT_HOOKS;
   f.snaplen = std::min<uint32_t>(snaplen, NETDROP_MAX_SNAPLEN);
   return f;
 }

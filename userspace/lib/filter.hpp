@@ -56,6 +56,7 @@ struct FilterSpec {
   std::vector<uint32_t> reasons;
   std::vector<AddrRange> locations;
   bool stack = false;
+  bool hooks = false;  // name the netfilter hook that dropped
   uint32_t snaplen = 0;
 
   // The kernel filter for this spec (every field except dev).

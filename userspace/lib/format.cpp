@@ -1,5 +1,7 @@
 #include "format.hpp"
 
+#include "hooks.hpp"
+
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -57,6 +59,36 @@ void json_str(std::string& out, std::string_view key, std::string_view v) {
 void json_num(std::string& out, std::string_view key, uint64_t v) {
   json_key(out, key);
   fmt::format_to(std::back_inserter(out), "{}", v);
+}
+
+std::string hook_text(const Drop& d) {
+  const netdrop_hook_names& n = *d.hook_names;
+  const netdrop_hook_info& h = d.raw.hook;
+  std::string s = fmt::format("hook {} {} prio {} {}", pf_name(h.pf), hook_name(h.pf, h.hooknum), h.priority, n.func);
+  if (n.module[0] != '\0') s += fmt::format(" [{}]", n.module);
+  if (n.chain[0] != '\0')
+    s += fmt::format(" nft {} {}", n.table, n.chain);
+  else if (n.table[0] != '\0')
+    s += fmt::format(" table {}", n.table);
+  return s;
+}
+
+void json_hook(std::string& out, const Drop& d) {
+  const netdrop_hook_names& n = *d.hook_names;
+  const netdrop_hook_info& h = d.raw.hook;
+  json_key(out, "hook");
+  std::string o = "{";
+  json_str(o, "function", n.func);
+  json_str(o, "module", n.module);
+  json_key(o, "priority");
+  fmt::format_to(std::back_inserter(o), "{}", h.priority);
+  json_str(o, "family", pf_name(h.pf));
+  json_str(o, "hook", hook_name(h.pf, h.hooknum));
+  json_str(o, "type", h.ops_type == NETDROP_HOOK_NFTABLES ? "nftables" : h.ops_type == NETDROP_HOOK_BPF ? "bpf" : "");
+  json_str(o, "table", n.table);
+  json_str(o, "chain", n.chain);
+  o += '}';
+  out += o;
 }
 
 }  // namespace
@@ -118,6 +150,7 @@ std::string format_text(const Drop& d, ViewContext& ctx) {
   line += fmt::format(" {} {}", ctx.reason_name(r.reason), format_flow(d));
   if (!d.ifname().empty()) line += fmt::format(" dev {}", d.ifname());
   line += fmt::format(" netns {}", r.netns);
+  if (d.hook_names) line += " " + hook_text(d);
   for (size_t i = 0; i < d.stack_size(); i++) {
     uint64_t a = d.frame(i);
     Resolved f = ctx.symbols->resolve(a);
@@ -160,6 +193,7 @@ std::string format_json(const Drop& d, ViewContext& ctx) {
     json_num(out, "icmp_type", r.icmp_type);
     json_num(out, "icmp_code", r.icmp_code);
   }
+  if (d.hook_names) json_hook(out, d);
   if (d.stack_size() > 0) {
     json_key(out, "stack");
     out += '[';

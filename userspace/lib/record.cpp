@@ -44,6 +44,16 @@ Decoded decode_record(Bytes buf, Drop& out) {
   const netdrop_drop& r = out.raw;
   out.stack_bytes = {};
   out.data = {};
+  out.hook_names.reset();
+  if ((hdr.flags & NETDROP_RF_HOOK) != 0) {
+    if (!part_fits(r.names_off, sizeof(netdrop_hook_names), hdr.size)) return {DecodeStatus::malformed, 0};
+    netdrop_hook_names n{};
+    std::memcpy(&n, buf.data() + r.names_off, sizeof(n));
+    // Terminate every name whatever the buffer held.
+    n.func[sizeof(n.func) - 1] = n.module[sizeof(n.module) - 1] = '\0';
+    n.table[sizeof(n.table) - 1] = n.chain[sizeof(n.chain) - 1] = '\0';
+    out.hook_names = n;
+  }
   if ((hdr.flags & NETDROP_RF_STACK) != 0) {
     uint64_t len = uint64_t{r.nr_stack} * 8;
     if (r.nr_stack > NETDROP_MAX_STACK || !part_fits(r.stack_off, len, hdr.size)) return {DecodeStatus::malformed, 0};

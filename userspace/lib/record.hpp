@@ -4,6 +4,7 @@
 #include <netdrop/netdrop.h>
 
 #include <array>
+#include <optional>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -19,6 +20,7 @@ struct Drop {
   netdrop_drop raw{};
   Bytes stack_bytes;  // nr_stack little-endian u64 frames
   Bytes data;         // packet bytes from the network header
+  std::optional<netdrop_hook_names> hook_names;  // with NETDROP_RF_HOOK
 
   [[nodiscard]] size_t stack_size() const { return stack_bytes.size() / 8; }
   [[nodiscard]] uint64_t frame(size_t i) const;

@@ -131,13 +131,15 @@ static void nd_collect_list(struct nd_collect *c,
 	}
 }
 
-#define nd_collect_family(c, net, arr, pf)				\
-	do {								\
-		unsigned int __h;					\
-		for (__h = 0; __h < ARRAY_SIZE(arr); __h++)		\
-			nd_collect_list(c, rcu_dereference(arr[__h]),	\
-					pf, __h, NULL);			\
-	} while (0)
+static void nd_collect_family(struct nd_collect *c,
+			      struct nf_hook_entries __rcu *const *lists,
+			      unsigned int nr, u8 pf)
+{
+	unsigned int h;
+
+	for (h = 0; h < nr; h++)
+		nd_collect_list(c, rcu_dereference(lists[h]), pf, h, NULL);
+}
 
 u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
 		     bool addrs)
@@ -145,13 +147,17 @@ u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
 	struct nd_collect c = { .out = out, .max = max, .addrs = addrs };
 	struct net_device *dev;
 
-	nd_collect_family(&c, net, net->nf.hooks_ipv4, NFPROTO_IPV4);
-	nd_collect_family(&c, net, net->nf.hooks_ipv6, NFPROTO_IPV6);
+	nd_collect_family(&c, net->nf.hooks_ipv4,
+			  ARRAY_SIZE(net->nf.hooks_ipv4), NFPROTO_IPV4);
+	nd_collect_family(&c, net->nf.hooks_ipv6,
+			  ARRAY_SIZE(net->nf.hooks_ipv6), NFPROTO_IPV6);
 #if IS_ENABLED(CONFIG_NETFILTER_FAMILY_ARP)
-	nd_collect_family(&c, net, net->nf.hooks_arp, NFPROTO_ARP);
+	nd_collect_family(&c, net->nf.hooks_arp,
+			  ARRAY_SIZE(net->nf.hooks_arp), NFPROTO_ARP);
 #endif
 #if IS_ENABLED(CONFIG_NETFILTER_FAMILY_BRIDGE)
-	nd_collect_family(&c, net, net->nf.hooks_bridge, NFPROTO_BRIDGE);
+	nd_collect_family(&c, net->nf.hooks_bridge,
+			  ARRAY_SIZE(net->nf.hooks_bridge), NFPROTO_BRIDGE);
 #endif
 	for_each_netdev_rcu(net, dev) {
 #ifdef CONFIG_NETFILTER_INGRESS

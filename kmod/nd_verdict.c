@@ -39,7 +39,7 @@
 #include "nd_verdict.h"
 
 #define ND_PEND_BITS 10
-#define ND_PEND_SLOTS (1U << ND_PEND_BITS)
+#define ND_PEND_SLOTS BIT(ND_PEND_BITS)
 #define ND_PEND_WINDOW 8
 #define ND_MAX_PROBES 512
 
@@ -120,6 +120,7 @@ void nd_pend_remove(int slot, unsigned long skb, u64 gen)
 		return;
 	if (cmpxchg(&p->gen, gen, 0) != gen)
 		return;
+	/* The slot is free only after its fields are dead. */
 	smp_store_release(&p->skb, 0);
 }
 
@@ -136,6 +137,7 @@ bool nd_pend_take(unsigned long skb, struct nd_pend_info *out)
 
 		if (READ_ONCE(p->skb) != skb)
 			continue;
+		/* Pairs with the insert: fields are valid once gen is. */
 		gen = smp_load_acquire(&p->gen);
 		if (gen > best_gen) {
 			best = p;
@@ -151,6 +153,7 @@ bool nd_pend_take(unsigned long skb, struct nd_pend_info *out)
 	out->hooknum = best->hooknum;
 	if (cmpxchg(&best->gen, best_gen, 0) != best_gen)
 		return false;
+	/* The slot is free only after we copied its fields. */
 	smp_store_release(&best->skb, 0);
 	return true;
 }
@@ -180,6 +183,7 @@ static int nd_hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 				 state->hook, &d->gen);
 	return d->slot < 0;
 }
+
 NOKPROBE_SYMBOL(nd_hook_entry);
 
 static int nd_hook_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -192,6 +196,7 @@ static int nd_hook_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		nd_pend_remove(d->slot, d->skb, d->gen);
 	return 0;
 }
+
 NOKPROBE_SYMBOL(nd_hook_return);
 
 static struct nd_vprobe *nd_vprobe_find(unsigned long func)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs the e2e scenarios in one guest per kernel of the matrix.
 #   e2e.sh [-k "KVER ..."] [SCENARIO ...]
-# Results: build/results/e2e.txt ("PASS e2e/KVER/NAME" lines), logs under
+# Results: build/results/e2e-KVER.txt ("PASS e2e/KVER/NAME" lines), logs under
 # build/e2e/KVER/.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,13 +25,16 @@ for i in "${!scenarios[@]}"; do
 done
 
 mkdir -p "$top/build/results"
-results="$top/build/results/e2e.txt"
-: >"$results"
+all_ok=true
 for k in $kernels; do
+	# One results file per kernel: kernels can be run in parallel.
+	results="$top/build/results/e2e-$k.txt"
+	: >"$results"
 	out="$top/build/e2e/$k"
 	rm -rf "$out" && mkdir -p "$out"
 	if ! moddir=$("$here/build-kmod.sh" "$k"); then
 		echo "FAIL e2e/$k/build" >>"$results"
+		all_ok=false
 		continue
 	fi
 	echo "PASS e2e/$k/build" >>"$results"
@@ -59,7 +62,7 @@ for k in $kernels; do
 	else
 		echo "FAIL e2e/$k/kernel-log-clean (vm-run status $rc)" >>"$results"
 	fi
+	echo "e2e: $k: $(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed" >&2
+	grep -q '^FAIL' "$results" && all_ok=false
 done
-grep -c '^PASS' "$results" | xargs printf 'e2e: %s passed, ' >&2
-grep -c '^FAIL' "$results" | xargs printf '%s failed\n' >&2
-! grep -q '^FAIL' "$results"
+$all_ok

@@ -106,3 +106,29 @@ snmp() {
 json_count() {
 	python3 "$ND_TOOLS/jsoncheck.py" count "$@"
 }
+
+nd_load_fixture() {
+	insmod "$(dirname "$ND_MODDIR")/tests/fixtures/resguard_linux.ko" "$@" || fail "insmod resguard_linux.ko"
+}
+
+# Scenario 1's network: server 10.0.0.3, clients 10.0.2.7 and 10.0.2.8,
+# iptables accepting both, a TCP service on 20202.
+mk_scenario1() {
+	mk_server
+	mk_client c7 10.0.2.7
+	mk_client c8 10.0.2.8
+	ip netns exec srv iptables -A INPUT -s 10.0.2.7 -j ACCEPT || fail "iptables"
+	ip netns exec srv iptables -A INPUT -s 10.0.2.8 -j ACCEPT
+	ip netns exec srv sh -c 'nc -l -k -p 20202 >/dev/null 2>&1 &'
+	sleep 0.3
+}
+
+# tcp_ok NS DST PORT: a TCP connection from NS succeeds
+tcp_ok() {
+	ip netns exec "$1" python3 -c "
+import socket, sys
+s = socket.socket()
+s.settimeout(float(sys.argv[3]) if len(sys.argv) > 3 else 3)
+s.connect((sys.argv[1], int(sys.argv[2])))
+" "$2" "$3" ${4:-}
+}

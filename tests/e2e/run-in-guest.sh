@@ -15,7 +15,7 @@ cleanup() {
 	pkill -KILL -f netdropctl 2>/dev/null
 	sleep 0.2
 	ip -all netns delete 2>/dev/null
-	for m in $(lsmod | awk 'NR > 1 && /^netdrop|^nd_/ {print $1}'); do
+	for m in $(lsmod | awk 'NR > 1 && /^(netdrop|nd_|resguard)/ {print $1}'); do
 		rmmod "$m" 2>/dev/null
 	done
 	iptables -F 2>/dev/null

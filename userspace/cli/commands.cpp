@@ -1,9 +1,9 @@
 #include "commands.hpp"
 
-#include <fmt/format.h>
-#include <sys/socket.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -576,12 +576,13 @@ int cmd_dump_hooks(const Args& args) {
       "hook", po::value(&hook), "prerouting, local-in, forward, local-out, postrouting, ingress, egress")(
       "netns", po::value(&netns), "network namespace: NAME, PATH or PID (default: ours)")(
       "all-netns", po::bool_switch(&all), "every network namespace")("json", po::bool_switch(&json),
-                                                                       "one JSON object per hook");
+                                                                     "one JSON object per hook");
   po::variables_map vm;
   if (!parse(args, d, "dump-hooks [OPTIONS]", R"(  netdropctl dump-hooks --hook local-in
   netdropctl dump-hooks --family ipv4 --netns srv
   netdropctl dump-hooks --all-netns --json
-)", vm))
+)",
+             vm))
     return 0;
   std::optional<uint8_t> pf;
   if (family != "all") pf = parse_pf(family);
@@ -633,8 +634,8 @@ int cmd_dump_hooks(const Args& args) {
                             ? fmt::format(" dev {}", std::string_view(h.raw.ifname, strnlen(h.raw.ifname, 16)))
                             : "";
       std::string label = label_of(h.netns);
-      std::string group = fmt::format("{} {}{} (netns {}{})", pf_name(h.raw.pf), hook_name(h.raw.pf, h.raw.hooknum), dev,
-                                      h.netns, label.empty() ? "" : ", " + label);
+      std::string group = fmt::format("{} {}{} (netns {}{})", pf_name(h.raw.pf), hook_name(h.raw.pf, h.raw.hooknum),
+                                      dev, h.netns, label.empty() ? "" : ", " + label);
       if (group != last_group) out(fmt::format("{}{}:\n", last_group.empty() ? "" : "\n", group));
       last_group = group;
       out(format_hook_text(h) + "\n");

@@ -41,9 +41,9 @@ struct Command {
 };
 
 constexpr Command commands[] = {
-    {"stream", netdrop::cli::cmd_stream}, {"summary", netdrop::cli::cmd_summary},
-    {"status", netdrop::cli::cmd_status}, {"reasons", netdrop::cli::cmd_reasons},
-    {"record", netdrop::cli::cmd_record}, {"report", netdrop::cli::cmd_report},
+    {"stream", netdrop::cli::cmd_stream},         {"summary", netdrop::cli::cmd_summary},
+    {"status", netdrop::cli::cmd_status},         {"reasons", netdrop::cli::cmd_reasons},
+    {"record", netdrop::cli::cmd_record},         {"report", netdrop::cli::cmd_report},
     {"dump-hooks", netdrop::cli::cmd_dump_hooks},
 };
 

@@ -1,12 +1,12 @@
 #include "format.hpp"
 
-#include "hooks.hpp"
-
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <ctime>
+
+#include "hooks.hpp"
 
 namespace netdrop {
 

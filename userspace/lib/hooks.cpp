@@ -53,8 +53,7 @@ constexpr std::array<PriorityName, 8> bridge_priorities{{
     {INT_MAX, "NF_BR_PRI_LAST"},
 }};
 
-constexpr std::array<std::string_view, 5> inet_hooks{"prerouting", "local-in", "forward", "local-out",
-                                                     "postrouting"};
+constexpr std::array<std::string_view, 5> inet_hooks{"prerouting", "local-in", "forward", "local-out", "postrouting"};
 constexpr std::array<std::string_view, 3> arp_hooks{"in", "out", "forward"};
 constexpr std::array<std::string_view, 2> netdev_hooks{"ingress", "egress"};
 
@@ -72,9 +71,7 @@ std::string_view Hook::module() const { return fixed(raw.module, sizeof(raw.modu
 std::string_view Hook::table() const { return fixed(raw.table, sizeof(raw.table)); }
 std::string_view Hook::chain() const { return fixed(raw.chain, sizeof(raw.chain)); }
 
-bool Hook::third_party() const {
-  return taint.find_first_of("OE") != std::string::npos;
-}
+bool Hook::third_party() const { return taint.find_first_of("OE") != std::string::npos; }
 
 std::vector<Hook> read_hooks(int dev_fd, int netns_fd, uint32_t* netns_inode) {
   netdrop_hooks_req req{};
@@ -134,6 +131,18 @@ std::string_view pf_name(uint8_t pf) {
     case NFPROTO_BRIDGE: return "bridge";
     case NFPROTO_NETDEV: return "netdev";
     case NFPROTO_INET: return "inet";
+    default: return "?";
+  }
+}
+
+std::string_view nft_family_name(uint8_t family) {
+  switch (family) {
+    case NFPROTO_INET: return "inet";
+    case NFPROTO_IPV4: return "ip";
+    case NFPROTO_IPV6: return "ip6";
+    case NFPROTO_ARP: return "arp";
+    case NFPROTO_BRIDGE: return "bridge";
+    case NFPROTO_NETDEV: return "netdev";
     default: return "?";
   }
 }
@@ -204,7 +213,7 @@ std::string_view ops_type_name(uint8_t t) {
 
 std::string owner_text(const Hook& h) {
   if (h.raw.ops_type == NETDROP_HOOK_NFTABLES && !h.table().empty())
-    return fmt::format("nft {} {} {}", pf_name(h.raw.table_family), h.table(), h.chain());
+    return fmt::format("nft {} {} {}", nft_family_name(h.raw.table_family), h.table(), h.chain());
   if ((h.raw.flags & NETDROP_HF_XTABLES) != 0) return fmt::format("iptables table {}", h.table());
   if (h.raw.ops_type == NETDROP_HOOK_BPF) return "bpf program";
   return "";
@@ -225,8 +234,9 @@ std::string format_hook_text(const Hook& h) {
 }
 
 std::string format_hook_json(const Hook& h) {
-  std::string out = fmt::format("{{\"netns\":{},\"family\":\"{}\",\"hook\":\"{}\",\"priority\":{},\"priority_name\":",
-                                h.netns, pf_name(h.raw.pf), hook_name(h.raw.pf, h.raw.hooknum), h.raw.priority);
+  std::string out =
+      fmt::format("{{\"netns\":{},\"family\":\"{}\",\"hook\":\"{}\",\"priority\":{},\"priority_name\":", h.netns,
+                  pf_name(h.raw.pf), hook_name(h.raw.pf, h.raw.hooknum), h.raw.priority);
   append_json_string(out, priority_name(h.raw.pf, h.raw.priority));
   out += ",\"function\":";
   append_json_string(out, h.function());
@@ -236,6 +246,8 @@ std::string format_hook_json(const Hook& h) {
   append_json_string(out, h.table());
   out += ",\"chain\":";
   append_json_string(out, h.chain());
+  if (h.raw.ops_type == NETDROP_HOOK_NFTABLES)
+    out += fmt::format(",\"table_family\":\"{}\"", nft_family_name(h.raw.table_family));
   if ((h.raw.flags & NETDROP_HF_NETDEV) != 0) {
     out += ",\"ifname\":";
     append_json_string(out, fixed(h.raw.ifname, sizeof(h.raw.ifname)));

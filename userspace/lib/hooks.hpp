@@ -33,6 +33,8 @@ std::string describe_taint(std::string_view taint);
 
 std::string_view pf_name(uint8_t pf);
 std::string_view hook_name(uint8_t pf, uint8_t hooknum);
+// nft's names: ip, ip6, inet, arp, bridge, netdev.
+std::string_view nft_family_name(uint8_t family);
 // ipv4|ipv6|arp|bridge|netdev -> NFPROTO_*; throws UsageError.
 uint8_t parse_pf(std::string_view name);
 // prerouting|local-in|forward|local-out|postrouting|ingress|egress (and

@@ -4,9 +4,9 @@
 #include <netdrop/netdrop.h>
 
 #include <array>
-#include <optional>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -18,8 +18,8 @@ using Bytes = std::span<const std::byte>;
 // parts as views into it (valid as long as the buffer is).
 struct Drop {
   netdrop_drop raw{};
-  Bytes stack_bytes;  // nr_stack little-endian u64 frames
-  Bytes data;         // packet bytes from the network header
+  Bytes stack_bytes;                             // nr_stack little-endian u64 frames
+  Bytes data;                                    // packet bytes from the network header
   std::optional<netdrop_hook_names> hook_names;  // with NETDROP_RF_HOOK
 
   [[nodiscard]] size_t stack_size() const { return stack_bytes.size() / 8; }

@@ -4,6 +4,8 @@
   jsoncheck.py count FILE [KEY=VALUE ...]   prints how many records match
   jsoncheck.py all FILE KEY=VALUE ...       exit 1 unless every record matches
   jsoncheck.py field FILE KEY               prints the distinct values of KEY
+  jsoncheck.py hook FILE KEY=VALUE ...      exit 1 unless every record has a
+                                            "hook" object matching
 """
 import json
 import sys
@@ -30,6 +32,11 @@ def main(argv):
         return 0
     if cmd == "all":
         bad = [r for r in recs if not matches(r, conds)]
+        for r in bad[:5]:
+            print("mismatch:", json.dumps(r), file=sys.stderr)
+        return 1 if bad or not recs else 0
+    if cmd == "hook":
+        bad = [r for r in recs if not isinstance(r.get("hook"), dict) or not matches(r["hook"], conds)]
         for r in bad[:5]:
             print("mismatch:", json.dumps(r), file=sys.stderr)
         return 1 if bad or not recs else 0

@@ -1,0 +1,27 @@
+#!/bin/bash
+# dump-hooks against nft list hooks: where the kernel has nfnetlink_hook
+# (6.12) every hook nft shows appears in dump-hooks with the same priority
+# and function (or table and chain).  Where it has not (Debian's 6.1),
+# nft shows nothing and dump-hooks still lists the hooks.
+. "$ND_TOP/tests/e2e/lib.sh"
+nd_load
+nd_load_fixture block_src=10.9.9.9
+mk_scenario1
+ip netns exec srv nft add table inet t1
+ip netns exec srv nft add chain inet t1 c1 '{ type filter hook input priority 10; }'
+ip netns exec srv nft add chain inet t1 c2 '{ type filter hook prerouting priority -5; }'
+ip netns exec srv iptables-legacy -t mangle -A PREROUTING -j ACCEPT
+
+ip netns exec srv nft list hooks >/tmp/nfthooks.txt 2>&1
+cat /tmp/nfthooks.txt
+"$ND_CTL" dump-hooks --netns srv --json >/tmp/dump.json || fail "dump-hooks"
+if grep -q '^family' /tmp/nfthooks.txt; then
+	python3 "$ND_TOOLS/compare_hooks.py" /tmp/nfthooks.txt /tmp/dump.json || fail "nft list hooks vs dump-hooks"
+	echo "ok: every hook nft lists is in dump-hooks"
+else
+	echo "nft list hooks shows nothing on $ND_KVER (no nfnetlink_hook)"
+	assert_eq "$(grep -c . /tmp/nfthooks.txt)" 0 "nft list hooks is empty"
+fi
+assert_ge "$(json_count /tmp/dump.json function=net_hook_in_v4)" 1 "dump-hooks lists the fixture hook"
+assert_eq "$(json_count /tmp/dump.json table=t1 chain=c2 hook=prerouting priority=-5)" 2 "inet chain on ipv4 and ipv6"
+assert_ge "$(json_count /tmp/dump.json table=mangle function=iptable_mangle_hook)" 1 "legacy iptables table named"

@@ -25,9 +25,34 @@ constexpr uint64_t max_symbol_span = 1U << 20;
 
 }  // namespace
 
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
 Symbolizer::Symbolizer(std::string path, int reload_interval_ms)
     : path_(std::move(path)), reload_interval_ms_(reload_interval_ms) {
-  reload();
+  last_load_ms_ = now_ms();
+  pending_ = std::async(std::launch::async, [p = path_] {
+    Symbolizer s = Symbolizer::from_text(read_file(p));
+    return std::move(s.symbols_);
+  });
+}
+
+void Symbolizer::wait_loaded() const {
+  if (!pending_.valid()) return;
+  symbols_ = pending_.get();
+}
+
+const std::vector<Symbol>& Symbolizer::symbols() const {
+  wait_loaded();
+  return symbols_;
 }
 
 Symbolizer Symbolizer::from_text(std::string_view text) {
@@ -37,12 +62,10 @@ Symbolizer Symbolizer::from_text(std::string_view text) {
 }
 
 void Symbolizer::reload() {
+  wait_loaded();
   last_load_ms_ = now_ms();
   if (path_.empty()) return;
-  std::ifstream in(path_);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  load_text(ss.str());
+  load_text(read_file(path_));
 }
 
 void Symbolizer::load_text(std::string_view text) {
@@ -73,6 +96,7 @@ void Symbolizer::load_text(std::string_view text) {
 }
 
 Resolved Symbolizer::lookup(uint64_t addr) const {
+  wait_loaded();
   auto it =
       std::upper_bound(symbols_.begin(), symbols_.end(), addr, [](uint64_t a, const Symbol& s) { return a < s.addr; });
   if (it == symbols_.begin()) return {};
@@ -100,6 +124,7 @@ std::string format_location(const Resolved& r, uint64_t addr) {
 std::string Symbolizer::location(uint64_t addr) { return format_location(resolve(addr), addr); }
 
 std::optional<std::pair<uint64_t, uint64_t>> Symbolizer::range_of(std::string_view name) const {
+  wait_loaded();
   for (size_t i = 0; i < symbols_.size(); i++) {
     if (symbols_[i].name != name) continue;
     uint64_t end = i + 1 < symbols_.size() ? symbols_[i + 1].addr : symbols_[i].addr + 1;
@@ -109,6 +134,7 @@ std::optional<std::pair<uint64_t, uint64_t>> Symbolizer::range_of(std::string_vi
 }
 
 std::string Symbolizer::subset_text(const std::vector<uint64_t>& addrs) {
+  wait_loaded();
   std::vector<const Symbol*> used;
   for (uint64_t a : addrs)
     if (const Symbol* s = resolve(a).sym) used.push_back(s);

@@ -21,7 +21,7 @@ for f in kmod/nd_*.c kmod/*.h kmod/conftest/*.c kmod/tests/*.c include/netdrop/*
 		rc=1
 	fi
 done
-for f in userspace/*/*.cpp userspace/*/*.hpp tests/unit/*.cpp tests/bench/*.cpp; do
+for f in userspace/*/*.cpp userspace/*/*.hpp tests/unit/*.cpp tests/unit/*.hpp tests/bench/*.cpp tests/fuzz/*.cpp; do
 	[ -e "$f" ] || continue
 	if clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
 		echo "PASS style/clang-format/$f"

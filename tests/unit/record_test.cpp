@@ -1,7 +1,136 @@
 #include "record.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "test_util.hpp"
+
+using namespace netdrop;
+
 TEST(Record, EmptyBufferIsTruncated) {
-  netdrop::Drop d;
-  EXPECT_EQ(netdrop::decode_record({}, d).status, netdrop::DecodeStatus::truncated);
+  Drop d;
+  EXPECT_EQ(decode_record({}, d).status, DecodeStatus::truncated);
+}
+
+TEST(Record, DecodesValidDrop) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 40000, 9999);
+  auto b = test::bytes_of(r);
+  Drop d;
+  Decoded res = decode_record(b, d);
+  ASSERT_EQ(res.status, DecodeStatus::ok);
+  EXPECT_EQ(res.size, sizeof(netdrop_drop));
+  EXPECT_EQ(d.raw.sport, 40000);
+  EXPECT_EQ(d.ifname(), "eth0");
+  EXPECT_EQ(d.comm(), "python3");
+  EXPECT_EQ(d.stack_size(), 0U);
+  EXPECT_TRUE(d.data.empty());
+}
+
+TEST(Record, TruncatedInsideRecord) {
+  auto b = test::bytes_of(test::udp4_drop("1.1.1.1", "2.2.2.2", 1, 2));
+  Drop d;
+  EXPECT_EQ(decode_record(Bytes(b).first(b.size() - 8), d).status, DecodeStatus::truncated);
+  EXPECT_EQ(decode_record(Bytes(b).first(4), d).status, DecodeStatus::truncated);
+}
+
+TEST(Record, UnknownTypeIsSkippedBySize) {
+  std::vector<std::byte> b(24);
+  netdrop_rec_hdr h{0x7777, 0, 24};
+  std::memcpy(b.data(), &h, sizeof(h));
+  Drop d;
+  Decoded res = decode_record(b, d);
+  EXPECT_EQ(res.status, DecodeStatus::skipped);
+  EXPECT_EQ(res.size, 24U);
+}
+
+TEST(Record, NewerVersionWithAppendedFieldsDecodes) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 2);
+  r.hdr.size = sizeof(r) + 16;  // a newer minor appended 16 bytes of fields
+  auto b = test::bytes_of(r, 16);
+  Drop d;
+  Decoded res = decode_record(b, d);
+  ASSERT_EQ(res.status, DecodeStatus::ok);
+  EXPECT_EQ(res.size, sizeof(r) + 16);
+  EXPECT_EQ(d.raw.dport, 2);
+}
+
+TEST(Record, BadSizesAreMalformed) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 2);
+  Drop d;
+  r.hdr.size = 12;  // not a multiple of 8
+  EXPECT_EQ(decode_record(test::bytes_of(r), d).status, DecodeStatus::malformed);
+  r.hdr.size = 4;  // smaller than the header
+  EXPECT_EQ(decode_record(test::bytes_of(r), d).status, DecodeStatus::malformed);
+  r.hdr.size = 64;  // a drop record cannot be that small
+  EXPECT_EQ(decode_record(test::bytes_of(r), d).status, DecodeStatus::malformed);
+}
+
+TEST(Record, StackAndDataThroughOffsets) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 2);
+  r.hdr.flags |= NETDROP_RF_STACK | NETDROP_RF_DATA;
+  r.data_off = sizeof(r);
+  r.data_len = 5;
+  r.stack_off = sizeof(r) + 8;
+  r.nr_stack = 2;
+  r.hdr.size = sizeof(r) + 8 + 16;
+  auto b = test::bytes_of(r, 24);
+  std::memcpy(b.data() + sizeof(r), "\x45\x00\x00\x1c\x00", 5);
+  uint64_t frames[2] = {0xffffffff81a00010ULL, 0xffffffff81b00020ULL};
+  std::memcpy(b.data() + sizeof(r) + 8, frames, 16);
+  Drop d;
+  ASSERT_EQ(decode_record(b, d).status, DecodeStatus::ok);
+  ASSERT_EQ(d.stack_size(), 2U);
+  EXPECT_EQ(d.frame(1), frames[1]);
+  ASSERT_EQ(d.data.size(), 5U);
+  EXPECT_EQ(d.data[0], std::byte{0x45});
+}
+
+TEST(Record, OffsetsOutsideRecordAreMalformed) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 2);
+  Drop d;
+  r.hdr.flags |= NETDROP_RF_STACK;
+  r.stack_off = sizeof(r);
+  r.nr_stack = 3;  // 24 bytes, record has none
+  EXPECT_EQ(decode_record(test::bytes_of(r), d).status, DecodeStatus::malformed);
+  r.hdr.flags = NETDROP_RF_DATA;
+  r.data_off = 2;  // inside the header
+  r.data_len = 1;
+  EXPECT_EQ(decode_record(test::bytes_of(r), d).status, DecodeStatus::malformed);
+  r.hdr.flags = NETDROP_RF_HOOK;
+  r.names_off = sizeof(r);
+  EXPECT_EQ(decode_record(test::bytes_of(r), d).status, DecodeStatus::malformed);
+}
+
+TEST(Record, HookNamesAreTerminated) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 2);
+  r.hdr.flags |= NETDROP_RF_HOOK;
+  r.names_off = sizeof(r);
+  r.hdr.size = sizeof(r) + sizeof(netdrop_hook_names);
+  auto b = test::bytes_of(r, sizeof(netdrop_hook_names));
+  std::memset(b.data() + sizeof(r), 'A', sizeof(netdrop_hook_names));  // no NULs at all
+  Drop d;
+  ASSERT_EQ(decode_record(b, d).status, DecodeStatus::ok);
+  ASSERT_TRUE(d.hook_names.has_value());
+  EXPECT_EQ(std::strlen(d.hook_names->func), sizeof(d.hook_names->func) - 1);
+}
+
+TEST(Record, AbiLayoutIsStable) {
+  // The ABI is the contract with the kernel: a layout change must be
+  // deliberate (and bump NETDROP_ABI_MAJOR).
+  EXPECT_EQ(sizeof(netdrop_rec_hdr), 8U);
+  EXPECT_EQ(sizeof(netdrop_drop) % 8, 0U);
+  EXPECT_EQ(offsetof(netdrop_drop, ts_ns), 8U);
+  EXPECT_EQ(sizeof(netdrop_filter) % 8, 0U);
+  EXPECT_EQ(sizeof(netdrop_hook_entry) % 8, 0U);
+  EXPECT_EQ(offsetof(netdrop_ring_ctrl, lost) - offsetof(netdrop_ring_ctrl, seen), 24U);
+}
+
+TEST(Record, Names) {
+  EXPECT_EQ(tcp_flags_string(0x12), "S.");
+  EXPECT_EQ(tcp_flags_string(0), "none");
+  EXPECT_EQ(l4_name(IPPROTO_ICMPV6), "icmp6");
+  uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8};
+  a6[15] = 8;
+  EXPECT_EQ(format_addr(AF_INET6, a6), "2001:db8::8");
 }

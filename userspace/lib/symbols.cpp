@@ -39,6 +39,7 @@ std::string read_file(const std::string& path) {
 Symbolizer::Symbolizer(std::string path, int reload_interval_ms)
     : path_(std::move(path)), reload_interval_ms_(reload_interval_ms) {
   last_load_ms_ = now_ms();
+  if (path_.empty()) return;
   pending_ = std::async(std::launch::async, [p = path_] {
     Symbolizer s = Symbolizer::from_text(read_file(p));
     return std::move(s.symbols_);

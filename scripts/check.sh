@@ -44,8 +44,11 @@ python3 tests/runner/run.py "$res/runner.txt" >"$res/runner.log" 2>&1 || cat "$r
 stage "style"
 "$here/style-check.sh" >"$res/style.txt" 2>"$res/style.log" || cat "$res/style.log" >&2
 
-stage "KUnit (test kernel)"
-"$here/kunit.sh" || true
+stage "KUnit (test kernel) and bench self-test, in parallel"
+"$here/kunit.sh" 2>"$res/kunit.log" &
+"$here/bench-selftest.sh" 2>"$res/bench.log" &
+wait
+grep -h FAIL "$res/kunit.log" "$res/bench.log" >&2
 
 stage "e2e (kernel matrix, one guest per kernel, in parallel)"
 . "$here/matrix.sh"

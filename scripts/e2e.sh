@@ -24,13 +24,15 @@ for i in "${!scenarios[@]}"; do
 	scenarios[$i]=$(realpath "${scenarios[$i]}")
 done
 
-mkdir -p "$top/build/results"
+resdir=${ND_RESULTS_DIR:-$top/build/results}
+logdir=${ND_RESULTS_DIR:-$top/build/e2e}
+mkdir -p "$resdir"
 all_ok=true
 for k in $kernels; do
 	# One results file per kernel: kernels can be run in parallel.
-	results="$top/build/results/e2e-$k.txt"
+	results="$resdir/e2e-$k.txt"
 	: >"$results"
-	out="$top/build/e2e/$k"
+	out="$logdir/$k"
 	rm -rf "$out" && mkdir -p "$out"
 	if ! moddir=$("$here/build-kmod.sh" "$k"); then
 		echo "FAIL e2e/$k/build" >>"$results"

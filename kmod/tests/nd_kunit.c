@@ -18,6 +18,8 @@
 #include "../nd_filter.c"
 #include "../nd_decode.c"
 #include "../nd_reasons.c"
+#include "../nd_hooks.c"
+#include "../nd_verdict.c"
 
 /*
  * ---- ring ----
@@ -537,6 +539,121 @@ static void reasons_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nd_reasons_fill(all, 1), n);
 }
 
+/* ---- hooks: classification and the pending-verdict table ---- */
+
+static void hooks_split_symbol(struct kunit *test)
+{
+	struct netdrop_hook_entry e = {};
+
+	nd_split_symbol("net_hook_in_v4+0x0/0x50 [resguard_linux]", &e);
+	KUNIT_EXPECT_STREQ(test, e.func_name, "net_hook_in_v4");
+	KUNIT_EXPECT_STREQ(test, e.module, "resguard_linux");
+	memset(&e, 0, sizeof(e));
+	nd_split_symbol("nf_hook_slow+0xf3/0x100", &e);
+	KUNIT_EXPECT_STREQ(test, e.func_name, "nf_hook_slow");
+	KUNIT_EXPECT_STREQ(test, e.module, "");
+	memset(&e, 0, sizeof(e));
+	nd_split_symbol("0xffffffffc0a00000", &e);
+	KUNIT_EXPECT_STREQ(test, e.func_name, "0xffffffffc0a00000");
+}
+
+static void hooks_xtables_names(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, nd_is_xtables_hook("ipt_do_table"));
+	KUNIT_EXPECT_TRUE(test, nd_is_xtables_hook("ip6t_do_table"));
+	KUNIT_EXPECT_TRUE(test, nd_is_xtables_hook("iptable_mangle_hook"));
+	KUNIT_EXPECT_TRUE(test, nd_is_xtables_hook("arptable_filter_hook"));
+	KUNIT_EXPECT_FALSE(test, nd_is_xtables_hook("nft_do_chain_ipv4"));
+	KUNIT_EXPECT_FALSE(test, nd_is_xtables_hook("_do_table"));
+	KUNIT_EXPECT_FALSE(test, nd_is_xtables_hook("net_hook_in_v4"));
+}
+
+static unsigned int fake_hook(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	return NF_ACCEPT;
+}
+
+static void hooks_describe_nftables_and_other(struct kunit *test)
+{
+	struct nft_table *table = kunit_kzalloc(test, sizeof(*table), GFP_KERNEL);
+	struct nft_chain *chain = kunit_kzalloc(test, sizeof(*chain), GFP_KERNEL);
+	struct nf_hook_ops ops = {
+		.hook = fake_hook,
+		.priority = -5,
+		.hook_ops_type = NF_HOOK_OP_NF_TABLES,
+	};
+	struct netdrop_hook_entry e = {};
+
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	KUNIT_ASSERT_NOT_NULL(test, chain);
+	table->name = "guard";
+	table->family = NFPROTO_INET;
+	chain->name = "in";
+	chain->table = table;
+	ops.priv = chain;
+
+	nd_hook_describe(&ops, fake_hook, &e);
+	KUNIT_EXPECT_EQ(test, e.priority, -5);
+	KUNIT_EXPECT_EQ(test, e.ops_type, (u8)NETDROP_HOOK_NFTABLES);
+	KUNIT_EXPECT_STREQ(test, e.table, "guard");
+	KUNIT_EXPECT_STREQ(test, e.chain, "in");
+	KUNIT_EXPECT_EQ(test, e.table_family, (u8)NFPROTO_INET);
+	KUNIT_EXPECT_STREQ(test, e.func_name, "fake_hook");
+	KUNIT_EXPECT_STREQ(test, e.module, "netdrop_kunit");
+	KUNIT_EXPECT_FALSE(test, e.flags & NETDROP_HF_PLACEHOLDER);
+
+	memset(&e, 0, sizeof(e));
+	ops.hook_ops_type = NF_HOOK_OP_UNDEFINED;
+	ops.priority = INT_MIN;
+	nd_hook_describe(&ops, fake_hook, &e);
+	KUNIT_EXPECT_EQ(test, e.ops_type, (u8)NETDROP_HOOK_OTHER);
+	KUNIT_EXPECT_STREQ(test, e.table, "");
+	/* INT_MIN alone is NF_IP_PRI_FIRST, not a placeholder. */
+	KUNIT_EXPECT_FALSE(test, e.flags & NETDROP_HF_PLACEHOLDER);
+}
+
+static void verdict_pending_table(struct kunit *test)
+{
+	struct nd_pend_info pi;
+	u64 g1, g2, g3;
+	int s1, s2, s3;
+
+	nd_pend_clear();
+	s1 = nd_pend_insert(0x1000, 0xaa, NULL, NULL, 2, 1, &g1);
+	KUNIT_ASSERT_GE(test, s1, 0);
+	/* Same skb nested (bridge calling IP hooks): the newest wins. */
+	s2 = nd_pend_insert(0x1000, 0xbb, NULL, NULL, 2, 3, &g2);
+	KUNIT_ASSERT_GE(test, s2, 0);
+	KUNIT_EXPECT_GT(test, g2, g1);
+	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x1000, &pi));
+	KUNIT_EXPECT_EQ(test, pi.func, 0xbbUL);
+	KUNIT_EXPECT_EQ(test, pi.hooknum, (u8)3);
+	/* A stale remover (old generation) cannot clear a newer entry. */
+	s3 = nd_pend_insert(0x2000, 0xcc, NULL, NULL, 10, 1, &g3);
+	nd_pend_remove(s3, 0x2000, g3 - 1);
+	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x2000, &pi));
+	KUNIT_EXPECT_EQ(test, pi.func, 0xccUL);
+	/* The outer entry is still there, removal by its owner works. */
+	nd_pend_remove(s1, 0x1000, g1);
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x1000, &pi));
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x3000, &pi));
+}
+
+static void verdict_pending_table_full(struct kunit *test)
+{
+	unsigned int i, ok = 0;
+	u64 gen;
+
+	nd_pend_clear();
+	/* One skb cannot take more than its probe window. */
+	for (i = 0; i < 2 * ND_PEND_WINDOW; i++)
+		if (nd_pend_insert(0x4000, i, NULL, NULL, 2, 1, &gen) >= 0)
+			ok++;
+	KUNIT_EXPECT_EQ(test, ok, (unsigned int)ND_PEND_WINDOW);
+	nd_pend_clear();
+}
+
 static struct kunit_case nd_ring_cases[] = {
 	KUNIT_CASE(ring_reserve_commit),
 	KUNIT_CASE(ring_full_counts_lost),
@@ -564,6 +681,20 @@ static struct kunit_case nd_decode_cases[] = {
 	{}
 };
 
+static struct kunit_case nd_hooks_cases[] = {
+	KUNIT_CASE(hooks_split_symbol),
+	KUNIT_CASE(hooks_xtables_names),
+	KUNIT_CASE(hooks_describe_nftables_and_other),
+	KUNIT_CASE(verdict_pending_table),
+	KUNIT_CASE(verdict_pending_table_full),
+	{}
+};
+
+static struct kunit_suite nd_hooks_suite = {
+	.name = "netdrop_hooks",
+	.test_cases = nd_hooks_cases,
+};
+
 static struct kunit_suite nd_ring_suite = {
 	.name = "netdrop_ring",
 	.test_cases = nd_ring_cases,
@@ -579,6 +710,7 @@ static struct kunit_suite nd_decode_suite = {
 	.test_cases = nd_decode_cases,
 };
 
-kunit_test_suites(&nd_ring_suite, &nd_filter_suite, &nd_decode_suite);
+kunit_test_suites(&nd_ring_suite, &nd_filter_suite, &nd_decode_suite,
+		  &nd_hooks_suite);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for netdrop");

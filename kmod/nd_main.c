@@ -43,6 +43,7 @@
 #include "nd_reasons.h"
 #include "nd_hooks.h"
 #include "nd_verdict.h"
+#include "nd_reset.h"
 
 static unsigned int ring_kb = 1024;
 module_param(ring_kb, uint, 0444);
@@ -64,6 +65,7 @@ struct nd_session {
 	u32 watermark;
 	bool enabled;
 	bool hooks;			/* holds a hook attribution reference */
+	bool resets;			/* holds a reset probes reference */
 	bool show_addrs;		/* opener may read kernel addresses */
 	wait_queue_head_t wq;
 	struct irq_work wakeup;
@@ -162,6 +164,8 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	u32 off, len, snap = 0, used;
 	unsigned long pos;
 
+	if (f->events && !(f->events & NETDROP_EV_DROP))
+		return;
 	local64_inc(&nd_ctrs(ring)->seen);
 	if (!nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
 				 ev->netns))
@@ -256,6 +260,72 @@ static void nd_probe_common(const struct sk_buff *skb, void *location,
 	rcu_read_unlock();
 }
 
+/* A reset looks like a TCP drop to the address and port filters. */
+static bool nd_reset_match(const struct nd_filter *nf,
+			   const struct netdrop_reset *r, u32 ifindex)
+{
+	struct netdrop_drop view;
+
+	if ((nf->pre_fields & NETDROP_F_NETNS) && r->netns != nf->f.netns)
+		return false;
+	if ((nf->pre_fields & NETDROP_F_IFINDEX) && ifindex != nf->f.ifindex)
+		return false;
+	view.hdr.flags = NETDROP_RF_DECODED | NETDROP_RF_L4;
+	view.family = r->family;
+	view.l4proto = IPPROTO_TCP;
+	memcpy(view.saddr, r->saddr, sizeof(view.saddr));
+	memcpy(view.daddr, r->daddr, sizeof(view.daddr));
+	view.sport = r->sport;
+	view.dport = r->dport;
+	return nd_filter_match_post(nf, &view);
+}
+
+void nd_emit_reset(const struct netdrop_reset *r, u32 ifindex)
+{
+	struct nd_session *s;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &nd_active, active) {
+		struct nd_ring *ring = s->rings[smp_processor_id()];
+		const struct nd_filter *nf = rcu_dereference(s->filter);
+		bool stack = nf->f.options & NETDROP_OPT_STACK;
+		struct netdrop_reset *rec;
+		unsigned long pos;
+		u32 len = sizeof(*rec), used = len;
+
+		if (!(nf->f.events & NETDROP_EV_RESET))
+			continue;
+		local64_inc(&nd_ctrs(ring)->seen);
+		if (!nd_reset_match(nf, r, ifindex)) {
+			local64_inc(&nd_ctrs(ring)->filtered);
+			continue;
+		}
+		if (stack)
+			len += NETDROP_MAX_STACK * sizeof(u64);
+		rec = nd_ring_reserve(ring, len, &pos);
+		if (!rec)
+			continue;
+		memcpy(rec, r, sizeof(*rec));
+		rec->seq = local64_inc_return(&ring->seq) - 1;
+		if (stack) {
+			rec->nr_stack = stack_trace_save((unsigned long *)(rec + 1),
+							 NETDROP_MAX_STACK, 2);
+			rec->stack_off = sizeof(*rec);
+			rec->hdr.flags |= NETDROP_RF_STACK;
+			used += rec->nr_stack * sizeof(u64);
+		}
+		rec->hdr.size = used;
+		if (used < len && !nd_ring_shrink(ring, pos, len, used)) {
+			memset((u8 *)rec + used, 0, len - used);
+			rec->hdr.size = len;
+		}
+		nd_ring_commit(ring);
+		if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
+			irq_work_queue(&s->wakeup);
+	}
+	rcu_read_unlock();
+}
+
 #if ND_TP_NARGS == 4
 static void nd_probe(void *data, struct sk_buff *skb, void *location,
 		     enum skb_drop_reason reason, struct sock *rx_sk)
@@ -307,32 +377,42 @@ nomem:
 }
 
 /*
- * Takes or gives back this session's reference on hook attribution, so
- * the kretprobes exist exactly while an enabled session asks for them.
+ * Takes or gives back this session's references on hook attribution and
+ * on the reset probes, so the kretprobes and kprobes exist exactly while
+ * an enabled session asks for them.
  */
-static int nd_session_sync_hooks(struct nd_session *s)
+static int nd_session_sync_probes(struct nd_session *s)
 {
 	const struct nd_filter *nf;
-	bool want;
+	bool hooks, resets;
 	int err = 0;
 
 	lockdep_assert_held(&s->lock);
 	nf = rcu_dereference_protected(s->filter, lockdep_is_held(&s->lock));
-	want = s->enabled && (nf->f.options & NETDROP_OPT_HOOKS);
-	if (want == s->hooks)
-		return 0;
+	hooks = s->enabled && (nf->f.options & NETDROP_OPT_HOOKS);
+	resets = s->enabled && (nf->f.events & NETDROP_EV_RESET);
 	mutex_lock(&nd_lock);
-	if (want) {
-		err = nd_verdict_get();
+	if (hooks != s->hooks) {
+		if (hooks) {
+			err = nd_verdict_get();
+			if (!err)
+				WRITE_ONCE(nd_nr_hook_sessions, nd_nr_hook_sessions + 1);
+		} else {
+			WRITE_ONCE(nd_nr_hook_sessions, nd_nr_hook_sessions - 1);
+			nd_verdict_put();
+		}
 		if (!err)
-			WRITE_ONCE(nd_nr_hook_sessions, nd_nr_hook_sessions + 1);
-	} else {
-		WRITE_ONCE(nd_nr_hook_sessions, nd_nr_hook_sessions - 1);
-		nd_verdict_put();
+			s->hooks = hooks;
+	}
+	if (!err && resets != s->resets) {
+		if (resets)
+			err = nd_reset_get();
+		else
+			nd_reset_put();
+		if (!err)
+			s->resets = resets;
 	}
 	mutex_unlock(&nd_lock);
-	if (!err)
-		s->hooks = want;
 	return err;
 }
 
@@ -358,7 +438,7 @@ static int nd_session_enable(struct nd_session *s)
 	list_add_tail_rcu(&s->active, &nd_active);
 	s->enabled = true;
 	mutex_unlock(&nd_lock);
-	return nd_session_sync_hooks(s);
+	return nd_session_sync_probes(s);
 }
 
 static void nd_session_disable(struct nd_session *s)
@@ -380,7 +460,7 @@ static void nd_session_disable(struct nd_session *s)
 		tracepoint_synchronize_unregister();
 	else
 		synchronize_rcu();
-	nd_session_sync_hooks(s);
+	nd_session_sync_probes(s);
 }
 
 static int nd_open(struct inode *inode, struct file *file)
@@ -509,7 +589,7 @@ static int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 	nd_filter_prepare(nf);
 	mutex_lock(&s->lock);
 	old = rcu_replace_pointer(s->filter, nf, lockdep_is_held(&s->lock));
-	err = nd_session_sync_hooks(s);
+	err = nd_session_sync_probes(s);
 	mutex_unlock(&s->lock);
 	kfree_rcu(old, rcu);
 	return 0;
@@ -612,12 +692,13 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		err = nd_hooks_ioctl(&u->hooks, s->show_addrs);
 		break;
 	case NETDROP_IOC_GET_REASONS:
-		if (u->reasons.pad) {
+		if (u->reasons.kind > NETDROP_REASONS_RESET) {
 			err = -EINVAL;
 			break;
 		}
 		err = nd_reasons_copy_to_user(u64_to_user_ptr(u->reasons.buf),
-					      &u->reasons.count);
+					      &u->reasons.count,
+					      u->reasons.kind);
 		break;
 	}
 	if (!err && (_IOC_DIR(cmd) & _IOC_READ) &&

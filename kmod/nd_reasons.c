@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <net/dropreason.h>
 #include "nd_reasons.h"
+#include "nd_reset.h"
 
 static void nd_reason_set(struct netdrop_reason *r, u32 value,
 			  const char *name)
@@ -73,7 +74,8 @@ u32 nd_reasons_count(void)
 	return nd_reasons_fill(NULL, 0);
 }
 
-int nd_reasons_copy_to_user(struct netdrop_reason __user *buf, u32 *count)
+int nd_reasons_copy_to_user(struct netdrop_reason __user *buf, u32 *count,
+			    u32 kind)
 {
 	u32 want = *count, have;
 	struct netdrop_reason *tmp;
@@ -84,7 +86,10 @@ int nd_reasons_copy_to_user(struct netdrop_reason __user *buf, u32 *count)
 	tmp = want ? kvcalloc(want, sizeof(*tmp), GFP_KERNEL) : NULL;
 	if (want && !tmp)
 		return -ENOMEM;
-	have = nd_reasons_fill(tmp, want);
+	if (kind == NETDROP_REASONS_RESET)
+		have = nd_rst_reasons_fill(tmp, want);
+	else
+		have = nd_reasons_fill(tmp, want);
 	if (want && copy_to_user(buf, tmp, min(want, have) * sizeof(*tmp)))
 		err = -EFAULT;
 	kvfree(tmp);

@@ -8,6 +8,7 @@
 u32 nd_reasons_count(void);
 /* Fills a kernel array of up to @max entries; returns how many exist. */
 u32 nd_reasons_fill(struct netdrop_reason *out, u32 max);
-int nd_reasons_copy_to_user(struct netdrop_reason __user *buf, u32 *count);
+int nd_reasons_copy_to_user(struct netdrop_reason __user *buf, u32 *count,
+			    u32 kind);
 
 #endif

@@ -155,6 +155,52 @@ struct netdrop_hook_names {
 	char chain[NETDROP_NAMELEN];	/* nf_tables base chain */
 };
 
+/* netdrop_reset.kind */
+enum netdrop_reset_kind {
+	NETDROP_RST_PASSIVE = 1,	/* answer to a segment (tcp_v4/v6_send_reset) */
+	NETDROP_RST_ACTIVE = 2,		/* the local socket aborts (tcp_send_active_reset) */
+};
+
+/* netdrop_reset.facts: what explains the reset */
+#define NETDROP_RSTF_NO_SOCKET	(1U << 0)	/* no socket answered the segment */
+#define NETDROP_RSTF_TIMEWAIT	(1U << 1)	/* a TIME_WAIT socket answered */
+#define NETDROP_RSTF_REQSOCK	(1U << 2)	/* a request socket answered */
+#define NETDROP_RSTF_LINGER0	(1U << 3)	/* SO_LINGER on with linger time 0 */
+#define NETDROP_RSTF_UNREAD	(1U << 4)	/* unread data in the receive queue */
+#define NETDROP_RSTF_MEM_PRESSURE (1U << 5)	/* TCP memory pressure */
+#define NETDROP_RSTF_ORPHANS	(1U << 6)	/* orphans over tcp_max_orphans/2 */
+
+#define NETDROP_TCP_STATE_NONE 0xff
+
+/* A TCP reset being sent (NETDROP_REC_RESET). */
+struct netdrop_reset {
+	struct netdrop_rec_hdr hdr;
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	__u64 seq;		/* shares the ring's sequence with drops */
+	__u64 location;		/* the kernel function sending the reset */
+	__u64 skb;		/* passive: the segment answered */
+	__u32 reason;		/* enum sk_rst_reason where the kernel has one */
+	__u32 cpu;
+	__u32 netns;
+	__u32 pid;
+	__u32 unread;		/* active: bytes in the receive queue */
+	__u32 orphans;		/* active: orphan sockets on this CPU's count */
+	__u8 family;
+	__u8 kind;		/* enum netdrop_reset_kind */
+	__u8 state;		/* TCP_* of the socket, or NETDROP_TCP_STATE_NONE */
+	__u8 ctx;		/* enum netdrop_ctx */
+	__u16 facts;		/* NETDROP_RSTF_* */
+	__u16 pad;
+	__u8 saddr[16];		/* of the RST being sent */
+	__u8 daddr[16];
+	__u16 sport;
+	__u16 dport;
+	__u16 nr_stack;
+	__u16 stack_off;
+	char comm[NETDROP_COMMLEN];
+	/* __u64 stack[nr_stack] at stack_off (RF_STACK) */
+};
+
 /* Per-CPU ring: the page user space writes. */
 struct netdrop_ring_consumer {
 	__u64 consumer_pos;
@@ -273,8 +319,11 @@ struct netdrop_reason {
 struct netdrop_reasons_req {
 	__u64 buf;		/* user pointer to struct netdrop_reason[] */
 	__u32 count;		/* in: capacity; out: total the kernel has */
-	__u32 pad;
+	__u32 kind;		/* NETDROP_REASONS_DROP or NETDROP_REASONS_RESET */
 };
+
+#define NETDROP_REASONS_DROP 0
+#define NETDROP_REASONS_RESET 1
 
 /* NETDROP_IOC_GET_HOOKS: the netfilter hooks of one network namespace. */
 /* netdrop_hook_entry.flags */

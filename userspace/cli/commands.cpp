@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <fmt/format.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -19,6 +21,7 @@
 #include <sstream>
 
 #include "filter.hpp"
+#include "counters.hpp"
 #include "format.hpp"
 #include "hooks.hpp"
 #include "netns.hpp"
@@ -68,6 +71,7 @@ struct FilterArgs {
   bool hooks = false;
   bool no_hooks = false;
   bool hooks_by_default = false;
+  std::string events = "drop";
   unsigned snaplen = 0;
 };
 
@@ -85,7 +89,8 @@ void add_filter_options(po::options_description& d, FilterArgs& f) {
       ("dev", po::value(&f.dev), "device name")
       ("netns", po::value(&f.netns), "network namespace: NAME, PATH or PID")
       ("reason", po::value(&f.reason), "drop reasons, NAME[,NAME...] (see 'netdropctl reasons')")
-      ("func", po::value(&f.funcs)->composing(), "drops inside this kernel function (repeatable)");
+      ("func", po::value(&f.funcs)->composing(), "drops inside this kernel function (repeatable)")
+      ("events", po::value(&f.events), "drop, reset or drop,reset (default: drop)");
 }
 
 // Hook attribution is on by default where a person reads each drop
@@ -141,6 +146,15 @@ FilterSpec build_static_spec(const FilterArgs& a) {
   s.stack = a.stack;
   s.snaplen = a.snaplen;
   s.hooks = a.hooks || (a.hooks_by_default && !a.no_hooks);
+  for (const std::string& e : split_commas(a.events)) {
+    if (e == "drop")
+      s.events |= NETDROP_EV_DROP;
+    else if (e == "reset")
+      s.events |= NETDROP_EV_RESET;
+    else
+      throw UsageError(fmt::format("bad --events '{}' (drop, reset or drop,reset)", a.events));
+  }
+  if (s.events == 0) throw UsageError(fmt::format("bad --events '{}' (drop, reset or drop,reset)", a.events));
   return s;
 }
 
@@ -206,6 +220,7 @@ struct Live {
     session.map_rings();
     ctx.symbols = &symbols;
     ctx.reason_names = reason_map(reasons);
+    ctx.reset_reason_names = reason_map(session.reset_reasons());
     ctx.realtime_offset_ns = static_cast<int64_t>(session.info().real_ns - session.info().mono_ns);
   }
 };
@@ -214,7 +229,7 @@ using Clock = std::chrono::steady_clock;
 
 // Runs a capture until count, duration or a signal.  on_drop gets every
 // record that passes the user-space filter; on_tick runs every tick_s.
-void run_capture(Live& live, const CaptureArgs& ca, const std::function<void(Bytes, const Drop&)>& on_drop,
+void run_capture(Live& live, const CaptureArgs& ca, const std::function<void(Bytes, const Event&)>& on_event,
                  double tick_s = 0, const std::function<void()>& on_tick = {}) {
   install_signal_handlers();
   live.session.enable();
@@ -222,10 +237,11 @@ void run_capture(Live& live, const CaptureArgs& ca, const std::function<void(Byt
   auto next_tick = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tick_s));
   uint64_t n = 0;
   bool done = false;
+  Event ev;
   auto handle = [&](Bytes rec) {
-    Drop d;
-    if (done || decode_record(rec, d).status != DecodeStatus::ok || !live.spec.matches(d)) return;
-    on_drop(rec, d);
+    if (done || decode_event(rec, ev).status != DecodeStatus::ok) return;
+    if (ev.is_drop() ? !live.spec.matches(ev.drop) : !live.spec.matches(ev.reset)) return;
+    on_event(rec, ev);
     if (ca.count != 0 && ++n >= ca.count) done = true;
   };
   while (g_stop == 0 && !done) {
@@ -263,7 +279,13 @@ struct StreamView {
   std::optional<PcapngWriter> pcap;
   uint64_t shown = 0;
 
-  void show(const Drop& d, ViewContext& ctx) {
+  void show(const Event& ev, ViewContext& ctx) {
+    if (ev.is_reset()) {
+      out((json ? format_reset_json(ev.reset, ctx) : format_reset_text(ev.reset, ctx)) + "\n");
+      shown++;
+      return;
+    }
+    const Drop& d = ev.drop;
     std::string line = json ? format_json(d, ctx) : format_text(d, ctx);
     line += '\n';
     out(line);
@@ -323,7 +345,7 @@ int cmd_stream(const Args& args) {
   view.json = json;
   if (!pcap.empty()) view.pcap.emplace(pcap);
   try {
-    run_capture(live, ca, [&](Bytes, const Drop& drop) { view.show(drop, live.ctx); });
+    run_capture(live, ca, [&](Bytes, const Event& ev) { view.show(ev, live.ctx); });
   } catch (const PipeClosed&) {
     return 0;
   }
@@ -360,9 +382,14 @@ int cmd_summary(const Args& args) {
   try {
     run_capture(
         live, ca,
-        [&](Bytes, const Drop& drop) {
-          tick.add(drop, live.ctx);
-          total.add(drop, live.ctx);
+        [&](Bytes, const Event& ev) {
+          if (ev.is_reset()) {
+            tick.add(ev.reset, live.ctx);
+            total.add(ev.reset, live.ctx);
+          } else {
+            tick.add(ev.drop, live.ctx);
+            total.add(ev.drop, live.ctx);
+          }
         },
         interval,
         [&] {
@@ -400,14 +427,16 @@ int cmd_status(const Args& args) {
 }
 
 int cmd_reasons(const Args& args) {
-  bool json = false;
+  bool json = false, resets = false;
   po::options_description d("reasons options");
-  d.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "JSON lines");
+  d.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "JSON lines")(
+      "resets", po::bool_switch(&resets), "TCP reset reasons (enum sk_rst_reason) instead of drop reasons");
   po::variables_map vm;
-  if (!parse(args, d, "reasons [--json]", "  netdropctl reasons\n", vm)) return 0;
+  if (!parse(args, d, "reasons [--json] [--resets]", "  netdropctl reasons\n  netdropctl reasons --resets\n", vm))
+    return 0;
   Session s;
   try {
-    for (const Reason& r : s.reasons()) {
+    for (const Reason& r : resets ? s.reset_reasons() : s.reasons()) {
       if (json) {
         std::string line = fmt::format("{{\"value\":{},\"name\":", r.value);
         append_json_string(line, r.name);
@@ -443,6 +472,9 @@ int cmd_record(const Args& args) {
   std::string reasons;
   for (const Reason& r : live.reasons) reasons += fmt::format("{} {}\n", r.value, r.name);
   w.write_section(SectionType::reasons, reasons.data(), reasons.size());
+  std::string rst;
+  for (const Reason& r : live.session.reset_reasons()) rst += fmt::format("{} {}\n", r.value, r.name);
+  w.write_section(SectionType::reset_reasons, rst.data(), rst.size());
   std::vector<std::byte> batch;
   std::vector<uint64_t> addrs;
   uint64_t n = 0;
@@ -453,10 +485,15 @@ int cmd_record(const Args& args) {
   };
   run_capture(
       live, ca,
-      [&](Bytes rec, const Drop& drop) {
+      [&](Bytes rec, const Event& ev) {
         batch.insert(batch.end(), rec.begin(), rec.end());
-        addrs.push_back(drop.raw.location);
-        for (size_t i = 0; i < drop.stack_size(); i++) addrs.push_back(drop.frame(i));
+        if (ev.is_drop()) {
+          addrs.push_back(ev.drop.raw.location);
+          for (size_t i = 0; i < ev.drop.stack_size(); i++) addrs.push_back(ev.drop.frame(i));
+        } else {
+          addrs.push_back(ev.reset.raw.location);
+          for (size_t i = 0; i < ev.reset.stack_size(); i++) addrs.push_back(ev.reset.frame(i));
+        }
         n++;
         if (batch.size() > (1U << 20)) flush_batch();
       },
@@ -505,19 +542,25 @@ int cmd_report(const Args& args) {
   view.json = json;
   if (!pcap.empty()) view.pcap.emplace(pcap);
   Summary sum(parse_summary_key(by));
+  ctx.reset_reason_names = reason_map(rec.reset_reasons);
   Bytes all(rec.records.data(), rec.records.size());
   try {
     for (size_t pos = 0; pos < all.size();) {
-      Drop drop;
-      Decoded dec = decode_record(all.subspan(pos), drop);
+      Event ev;
+      Decoded dec = decode_event(all.subspan(pos), ev);
       if (dec.status == DecodeStatus::truncated || dec.status == DecodeStatus::malformed)
         throw UsageError(fmt::format("{}: damaged record at byte {}", path, pos));
       pos += dec.size;
-      if (dec.status != DecodeStatus::ok || !spec.matches(drop)) continue;
-      if (summary)
-        sum.add(drop, ctx);
+      if (dec.status != DecodeStatus::ok) continue;
+      bool want = ev.is_drop() ? (spec.events & NETDROP_EV_DROP) != 0 && spec.matches(ev.drop)
+                               : (spec.events & NETDROP_EV_RESET) != 0 && spec.matches(ev.reset);
+      if (!want) continue;
+      if (summary && ev.is_drop())
+        sum.add(ev.drop, ctx);
+      else if (summary)
+        sum.add(ev.reset, ctx);
       else
-        view.show(drop, ctx);
+        view.show(ev, ctx);
     }
     if (summary) print_summary(sum, top, json, ctx, "total");
     out_flush();
@@ -646,6 +689,123 @@ int cmd_dump_hooks(const Args& args) {
       for (const std::string& t : third) out(fmt::format("  {}\n", t));
     }
     out_flush();
+  } catch (const PipeClosed&) {
+  }
+  return 0;
+}
+
+namespace {
+
+// Enters a network namespace the way ip-netns-exec does, so that /proc/net
+// and a fresh /sys show that namespace.
+void enter_netns(const std::string& spec) {
+  std::string path = netns_path(spec);
+  netns_inode(spec);  // names a bad value
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 || setns(fd.get(), CLONE_NEWNET) != 0)
+    throw SystemError(fmt::format("cannot enter network namespace {}: {}", spec, std::strerror(errno)));
+  if (unshare(CLONE_NEWNS) != 0 || mount("", "/", nullptr, MS_SLAVE | MS_REC, nullptr) != 0 ||
+      umount2("/sys", MNT_DETACH) != 0 || mount("sysfs", "/sys", "sysfs", 0, nullptr) != 0)
+    throw SystemError(fmt::format("cannot mount /sys for network namespace {}: {}", spec, std::strerror(errno)));
+}
+
+void print_counters(const Counters& now, const Counters* before, double secs, bool json, bool all) {
+  int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::string ts = format_rfc3339(now_ns);
+  std::string text;
+  size_t shown = 0;
+  for (const auto& [name, value] : now) {
+    uint64_t prev = 0;
+    if (before != nullptr) {
+      auto it = before->find(name);
+      prev = it == before->end() ? 0 : it->second;
+      if (value == prev) continue;
+    } else if (value == 0 && !all) {
+      continue;
+    }
+    bool drop = is_drop_counter(name);
+    shown++;
+    if (json) {
+      std::string o = fmt::format("{{\"ts\":\"{}\",\"counter\":", ts);
+      append_json_string(o, name);
+      o += fmt::format(",\"value\":{},\"drop_related\":{}", value, drop ? "true" : "false");
+      if (before != nullptr)
+        o += fmt::format(",\"delta\":{},\"rate\":{:.2f}", static_cast<int64_t>(value - prev),
+                         static_cast<double>(static_cast<int64_t>(value - prev)) / secs);
+      out(o + "}\n");
+      continue;
+    }
+    if (before != nullptr)
+      text += fmt::format("{} {:<36} {:>+14} {:>12.1f}/s {:>16}\n", drop ? "!" : " ", name,
+                          static_cast<int64_t>(value - prev), static_cast<double>(static_cast<int64_t>(value - prev)) / secs,
+                          value);
+    else
+      text += fmt::format("{} {:<36} {:>16}\n", drop ? "!" : " ", name, value);
+  }
+  if (json) return;
+  if (before != nullptr)
+    out(fmt::format("{} {} counters moved in {:.1f} s (! = drop-related)\n{}", format_clock(now_ns, false), shown,
+                    secs, text));
+  else
+    out(fmt::format("{}{} non-zero counters (! = drop-related)\n", text, shown));
+}
+
+}  // namespace
+
+int cmd_counters(const Args& args) {
+  double interval = 0, duration = 0;
+  uint64_t count = 0;
+  std::string netns;
+  bool json = false, all = false, drops_only = false;
+  po::options_description d("counters options");
+  // clang-format off
+  d.add_options()
+      ("help,h", "show this help")
+      ("interval,i", po::value(&interval), "every SECONDS, show the counters that changed, with rates")
+      ("count,c", po::value(&count), "stop after N intervals")
+      ("duration,d", po::value(&duration), "stop after SECONDS")
+      ("netns", po::value(&netns), "network namespace: NAME, PATH or PID (default: ours)")
+      ("drops", po::bool_switch(&drops_only), "only drop-related counters")
+      ("all", po::bool_switch(&all), "snapshot: show zero counters too")
+      ("json", po::bool_switch(&json), "one JSON object per counter");
+  // clang-format on
+  po::variables_map vm;
+  if (!parse(args, d, "counters [OPTIONS]", R"(  netdropctl counters
+  netdropctl counters --interval 1 --netns srv
+  netdropctl counters --interval 5 --drops --json
+)", vm))
+    return 0;
+  if (interval < 0 || duration < 0) throw UsageError("bad --interval or --duration (seconds, >= 0)");
+  if (!netns.empty()) enter_netns(netns);
+  auto read = [&] {
+    Counters c = read_counters();
+    if (drops_only) std::erase_if(c, [](const auto& kv) { return !is_drop_counter(kv.first); });
+    return c;
+  };
+  try {
+    Counters before = read();
+    if (interval == 0) {
+      print_counters(before, nullptr, 0, json, all);
+      out_flush();
+      return 0;
+    }
+    install_signal_handlers();
+    auto start = Clock::now();
+    for (uint64_t n = 0; g_stop == 0 && (count == 0 || n < count); n++) {
+      auto t0 = Clock::now();
+      struct timespec ts {};
+      ts.tv_sec = static_cast<time_t>(interval);
+      ts.tv_nsec = static_cast<long>((interval - static_cast<double>(ts.tv_sec)) * 1e9);
+      nanosleep(&ts, nullptr);  // a signal ends the wait early
+      Counters now = read();
+      double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+      print_counters(now, &before, secs, json, all);
+      out_flush();
+      before = std::move(now);
+      if (duration > 0 && Clock::now() - start >= std::chrono::duration<double>(duration)) break;
+    }
   } catch (const PipeClosed&) {
   }
   return 0;

@@ -15,5 +15,6 @@ int cmd_reasons(const Args& args);
 int cmd_record(const Args& args);
 int cmd_report(const Args& args);
 int cmd_dump_hooks(const Args& args);
+int cmd_counters(const Args& args);
 
 }  // namespace netdrop::cli

@@ -22,6 +22,7 @@ Commands:
   status      module state, ABI version, tracepoint in use
   reasons     the drop reason names of the running kernel
   dump-hooks  netfilter hooks per family and hook point; flags third-party hooks
+  counters    SNMP, netstat, softnet and device counters; with --interval, what moved
   record      save raw records to a file, readable on another machine
   report      show a recorded file as stream or summary
 
@@ -30,6 +31,8 @@ Examples:
   netdropctl stream --proto tcp --dport 443 --stack --json
   netdropctl summary --interval 1 --by location
   netdropctl dump-hooks --hook local-in
+  netdropctl stream --events drop,reset --port 3306
+  netdropctl counters --interval 1
   netdropctl record -o drops.ndr --duration 30 && netdropctl report drops.ndr
 
 Run 'netdropctl COMMAND --help' for the options of a command.
@@ -44,7 +47,7 @@ constexpr Command commands[] = {
     {"stream", netdrop::cli::cmd_stream},         {"summary", netdrop::cli::cmd_summary},
     {"status", netdrop::cli::cmd_status},         {"reasons", netdrop::cli::cmd_reasons},
     {"record", netdrop::cli::cmd_record},         {"report", netdrop::cli::cmd_report},
-    {"dump-hooks", netdrop::cli::cmd_dump_hooks},
+    {"dump-hooks", netdrop::cli::cmd_dump_hooks}, {"counters", netdrop::cli::cmd_counters},
 };
 
 }  // namespace

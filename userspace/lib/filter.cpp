@@ -120,6 +120,7 @@ netdrop_filter FilterSpec::to_kernel() const {
     f.nr_locations = static_cast<uint32_t>(locations.size());
     for (size_t i = 0; i < locations.size(); i++) f.locations[i] = {locations[i].start, locations[i].end};
   }
+  f.events = events;
   if (stack) f.options |= NETDROP_OPT_STACK;
   if (hooks) f.options |= NETDROP_OPT_HOOKS;
   f.snaplen = std::min<uint32_t>(snaplen, NETDROP_MAX_SNAPLEN);
@@ -145,6 +146,20 @@ bool FilterSpec::matches(const Drop& d) const {
         return r.location >= a.start && r.location < a.end;
       }))
     return false;
+  return true;
+}
+
+bool FilterSpec::matches(const Reset& x) const {
+  const netdrop_reset& r = x.raw;
+  if (family && r.family != *family) return false;
+  if (src && !src->contains(r.family, r.saddr)) return false;
+  if (dst && !dst->contains(r.family, r.daddr)) return false;
+  if (host && !host->contains(r.family, r.saddr) && !host->contains(r.family, r.daddr)) return false;
+  if (proto && *proto != IPPROTO_TCP) return false;
+  if (sport && !sport->contains(r.sport)) return false;
+  if (dport && !dport->contains(r.dport)) return false;
+  if (port && !port->contains(r.sport) && !port->contains(r.dport)) return false;
+  if (netns && r.netns != *netns) return false;
   return true;
 }
 

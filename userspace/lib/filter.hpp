@@ -63,6 +63,9 @@ struct FilterSpec {
   [[nodiscard]] netdrop_filter to_kernel() const;
   // Full match in user space.
   [[nodiscard]] bool matches(const Drop& d) const;
+  // Resets: addresses, ports, protocol (tcp), netns.
+  [[nodiscard]] bool matches(const Reset& r) const;
+  uint32_t events = 0;  // NETDROP_EV_*; 0 means drops
 };
 
 }  // namespace netdrop

@@ -99,6 +99,97 @@ std::string ViewContext::reason_name(uint32_t value) const {
   return fmt::format("REASON_{}", value);
 }
 
+std::string ViewContext::reset_reason_name(uint32_t value) const {
+  auto it = reset_reason_names.find(value);
+  if (it != reset_reason_names.end()) return it->second;
+  return reset_reason_names.empty() ? std::string() : fmt::format("RST_REASON_{}", value);
+}
+
+std::string_view reset_kind_name(uint8_t kind) {
+  switch (kind) {
+    case NETDROP_RST_ACTIVE: return "active";
+    case NETDROP_RST_PASSIVE: return "passive";
+    default: return "?";
+  }
+}
+
+namespace {
+
+std::string frame_text(Symbolizer& symbols, uint64_t a) {
+  Resolved f = symbols.resolve(a);
+  std::string s = format_location(f, a);
+  if (f.sym != nullptr && !f.sym->module.empty()) s += fmt::format(" [{}]", f.sym->module);
+  return s;
+}
+
+}  // namespace
+
+std::string format_reset_text(const Reset& r, ViewContext& ctx) {
+  const netdrop_reset& x = r.raw;
+  std::string line = fmt::format(
+      "{} cpu{} RESET {} tcp {} > {} state {}",
+      format_clock(static_cast<int64_t>(x.ts_ns) + ctx.realtime_offset_ns, ctx.utc), x.cpu, reset_kind_name(x.kind),
+      endpoint(x.family, x.saddr, x.sport, true), endpoint(x.family, x.daddr, x.dport, true), tcp_state_name(x.state));
+  std::string reason = ctx.reset_reason_name(x.reason);
+  if (!reason.empty()) line += fmt::format(" reason {}", reason);
+  std::string facts = reset_facts(x.facts);
+  if (!facts.empty()) line += fmt::format(" [{}]", facts);
+  if ((x.facts & NETDROP_RSTF_UNREAD) != 0) line += fmt::format(" unread {}", x.unread);
+  line += fmt::format(" by {} ({}) netns {} comm {} pid {}", ctx.symbols->location(x.location), context_name(x.ctx),
+                      x.netns, r.comm(), x.pid);
+  for (size_t i = 0; i < r.stack_size(); i++) line += "\n    " + frame_text(*ctx.symbols, r.frame(i));
+  return line;
+}
+
+std::string format_reset_json(const Reset& r, ViewContext& ctx) {
+  const netdrop_reset& x = r.raw;
+  Resolved loc = ctx.symbols->resolve(x.location);
+  std::string out = "{";
+  json_str(out, "ts", format_rfc3339(static_cast<int64_t>(x.ts_ns) + ctx.realtime_offset_ns));
+  json_num(out, "cpu", x.cpu);
+  json_str(out, "type", "reset");
+  json_str(out, "kind", reset_kind_name(x.kind));
+  json_str(out, "function", loc.sym != nullptr ? std::string_view(loc.sym->name) : "");
+  json_str(out, "reason", ctx.reset_reason_name(x.reason));
+  json_num(out, "reason_value", x.reason);
+  json_str(out, "family", family_name(x.family));
+  json_str(out, "proto", "tcp");
+  json_str(out, "src", format_addr(x.family, x.saddr));
+  json_str(out, "dst", format_addr(x.family, x.daddr));
+  json_num(out, "sport", x.sport);
+  json_num(out, "dport", x.dport);
+  json_str(out, "state", tcp_state_name(x.state));
+  json_key(out, "facts");
+  out += '[';
+  std::string facts = reset_facts(x.facts);
+  for (size_t pos = 0; !facts.empty() && pos <= facts.size();) {
+    size_t comma = facts.find(',', pos);
+    if (comma == std::string::npos) comma = facts.size();
+    if (pos > 0) out += ',';
+    append_json_string(out, std::string_view(facts).substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  out += ']';
+  json_num(out, "unread", x.unread);
+  json_num(out, "orphans", x.orphans);
+  json_num(out, "netns", x.netns);
+  json_num(out, "pid", x.pid);
+  json_str(out, "comm", r.comm());
+  json_str(out, "context", context_name(x.ctx));
+  json_num(out, "seq", x.seq);
+  if (r.stack_size() > 0) {
+    json_key(out, "stack");
+    out += '[';
+    for (size_t i = 0; i < r.stack_size(); i++) {
+      if (i > 0) out += ',';
+      append_json_string(out, frame_text(*ctx.symbols, r.frame(i)));
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
+}
+
 std::string format_clock(int64_t wall_ns, bool utc) {
   std::tm tm = split_time(wall_ns, utc);
   return fmt::format("{:02}:{:02}:{:02}.{:09}", tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);

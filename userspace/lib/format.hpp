@@ -15,10 +15,12 @@ namespace netdrop {
 struct ViewContext {
   Symbolizer* symbols = nullptr;
   std::unordered_map<uint32_t, std::string> reason_names;
+  std::unordered_map<uint32_t, std::string> reset_reason_names;
   int64_t realtime_offset_ns = 0;  // wall = ts_ns + offset
   bool utc = false;                // text view: UTC instead of local time
 
   [[nodiscard]] std::string reason_name(uint32_t value) const;
+  [[nodiscard]] std::string reset_reason_name(uint32_t value) const;
 };
 
 // "HH:MM:SS.nnnnnnnnn" (text) and RFC 3339 with ns, UTC (JSON).
@@ -29,6 +31,11 @@ std::string format_rfc3339(int64_t wall_ns);
 std::string format_text(const Drop& d, ViewContext& ctx);
 // One JSON object (no newline).
 std::string format_json(const Drop& d, ViewContext& ctx);
+
+// A reset: one line / one JSON object.
+std::string format_reset_text(const Reset& r, ViewContext& ctx);
+std::string format_reset_json(const Reset& r, ViewContext& ctx);
+std::string_view reset_kind_name(uint8_t kind);
 
 // "proto src:sport > dst:dport" or what is known of it.
 std::string format_flow(const Drop& d);

@@ -80,6 +80,7 @@ Recording parse_recording(const std::vector<std::byte>& bytes, const std::string
         rec.has_info = true;
         break;
       case SectionType::reasons: rec.reasons = parse_reasons(text); break;
+      case SectionType::reset_reasons: rec.reset_reasons = parse_reasons(text); break;
       case SectionType::symbols: rec.symbols.append(text); break;
       case SectionType::records: rec.records.insert(rec.records.end(), p, p + h.length); break;
       case SectionType::stats:

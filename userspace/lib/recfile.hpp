@@ -25,6 +25,7 @@ enum class SectionType : uint32_t {
   symbols = 3,  // kallsyms-format text
   records = 4,  // raw records, back to back
   stats = 5,    // struct netdrop_stats
+  reset_reasons = 6,  // text: "value name\n"  
 };
 
 class RecordWriter {
@@ -45,6 +46,7 @@ struct Recording {
   netdrop_info info{};
   bool has_info = false;
   std::vector<Reason> reasons;
+  std::vector<Reason> reset_reasons;
   std::string symbols;
   std::vector<std::byte> records;
   netdrop_stats stats{};

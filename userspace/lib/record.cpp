@@ -66,6 +66,69 @@ Decoded decode_record(Bytes buf, Drop& out) {
   return {DecodeStatus::ok, hdr.size};
 }
 
+uint64_t Reset::frame(size_t i) const {
+  uint64_t v = 0;
+  std::memcpy(&v, stack_bytes.data() + i * 8, 8);
+  return v;
+}
+
+std::string_view Reset::comm() const { return fixed_string(raw.comm, sizeof(raw.comm)); }
+
+namespace {
+
+Decoded decode_reset(Bytes buf, const netdrop_rec_hdr& hdr, Reset& out) {
+  if (hdr.size < sizeof(netdrop_reset)) return {DecodeStatus::malformed, 0};
+  std::memcpy(&out.raw, buf.data(), sizeof(out.raw));
+  out.stack_bytes = {};
+  if ((hdr.flags & NETDROP_RF_STACK) != 0) {
+    uint64_t len = uint64_t{out.raw.nr_stack} * 8;
+    if (out.raw.nr_stack > NETDROP_MAX_STACK || !part_fits(out.raw.stack_off, len, hdr.size))
+      return {DecodeStatus::malformed, 0};
+    out.stack_bytes = buf.subspan(out.raw.stack_off, len);
+  }
+  return {DecodeStatus::ok, hdr.size};
+}
+
+}  // namespace
+
+Decoded decode_event(Bytes buf, Event& out) {
+  netdrop_rec_hdr hdr{};
+  if (buf.size() < sizeof(hdr)) return {DecodeStatus::truncated, 0};
+  std::memcpy(&hdr, buf.data(), sizeof(hdr));
+  out.type = hdr.type;
+  if (hdr.type != NETDROP_REC_RESET) return decode_record(buf, out.drop);
+  if (hdr.size < sizeof(hdr) || hdr.size % 8 != 0) return {DecodeStatus::malformed, 0};
+  if (hdr.size > buf.size()) return {DecodeStatus::truncated, 0};
+  return decode_reset(buf, hdr, out.reset);
+}
+
+std::string_view tcp_state_name(uint8_t state) {
+  static constexpr std::array<std::string_view, 14> names{
+      "",         "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
+      "CLOSE",    "CLOSE_WAIT",  "LAST_ACK", "LISTEN",     "CLOSING",   "NEW_SYN_RECV", "BOUND_INACTIVE"};
+  if (state == NETDROP_TCP_STATE_NONE) return "none";
+  return state < names.size() && !names[state].empty() ? names[state] : "?";
+}
+
+std::string reset_facts(uint16_t facts) {
+  static constexpr std::array<std::pair<uint16_t, std::string_view>, 7> names{{
+      {NETDROP_RSTF_NO_SOCKET, "no-socket"},
+      {NETDROP_RSTF_TIMEWAIT, "time-wait"},
+      {NETDROP_RSTF_REQSOCK, "request-socket"},
+      {NETDROP_RSTF_LINGER0, "linger-0"},
+      {NETDROP_RSTF_UNREAD, "unread-data"},
+      {NETDROP_RSTF_MEM_PRESSURE, "memory-pressure"},
+      {NETDROP_RSTF_ORPHANS, "too-many-orphans"},
+  }};
+  std::string s;
+  for (auto [bit, name] : names) {
+    if ((facts & bit) == 0) continue;
+    if (!s.empty()) s += ',';
+    s += name;
+  }
+  return s;
+}
+
 std::string_view family_name(uint8_t family) {
   switch (family) {
     case AF_INET: return "ipv4";

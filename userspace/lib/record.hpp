@@ -29,6 +29,16 @@ struct Drop {
   [[nodiscard]] std::string_view comm() const;
 };
 
+// A reset record.
+struct Reset {
+  netdrop_reset raw{};
+  Bytes stack_bytes;
+
+  [[nodiscard]] size_t stack_size() const { return stack_bytes.size() / 8; }
+  [[nodiscard]] uint64_t frame(size_t i) const;
+  [[nodiscard]] std::string_view comm() const;
+};
+
 enum class DecodeStatus {
   ok,         // a record of a known type was decoded
   skipped,    // a well-formed record of a type this build does not know
@@ -41,8 +51,23 @@ struct Decoded {
   size_t size;  // bytes the record occupies (valid for ok and skipped)
 };
 
-// Decodes the record at the start of buf.  Never reads outside buf.
+// Decodes the drop record at the start of buf (other types: skipped).
+// Never reads outside buf.
 Decoded decode_record(Bytes buf, Drop& out);
+
+// Any record this build knows: a drop or a reset.
+struct Event {
+  uint16_t type = 0;  // NETDROP_REC_DROP or NETDROP_REC_RESET
+  Drop drop;
+  Reset reset;
+
+  [[nodiscard]] bool is_drop() const { return type == NETDROP_REC_DROP; }
+  [[nodiscard]] bool is_reset() const { return type == NETDROP_REC_RESET; }
+};
+Decoded decode_event(Bytes buf, Event& out);
+
+std::string_view tcp_state_name(uint8_t state);
+std::string reset_facts(uint16_t facts);
 
 std::string_view family_name(uint8_t family);
 std::string_view l4_name(uint8_t proto);

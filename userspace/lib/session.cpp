@@ -76,8 +76,9 @@ struct Pending {
 
 }  // namespace
 
-std::vector<Reason> read_reasons(int fd) {
+std::vector<Reason> read_reasons(int fd, uint32_t kind) {
   netdrop_reasons_req req{};
+  req.kind = kind;
   checked_ioctl(fd, NETDROP_IOC_GET_REASONS, &req, "reading drop reasons");
   std::vector<netdrop_reason> buf(req.count);
   req.buf = reinterpret_cast<uintptr_t>(buf.data());
@@ -163,9 +164,10 @@ long Session::drain(const RecordFn& fn) {
         pos = head;  // cannot happen with a sane kernel; resynchronise
         break;
       }
+      // Every record type has its timestamp right after the header.
       uint64_t ts = 0;
-      if (hdr.type == NETDROP_REC_DROP && hdr.size >= sizeof(netdrop_drop))
-        std::memcpy(&ts, rest.data() + offsetof(netdrop_drop, ts_ns), 8);
+      static_assert(offsetof(netdrop_drop, ts_ns) == 8 && offsetof(netdrop_reset, ts_ns) == 8);
+      if (hdr.size >= 16) std::memcpy(&ts, rest.data() + 8, 8);
       batch.push_back({ts, rest.first(hdr.size)});
       pos += hdr.size;
     }

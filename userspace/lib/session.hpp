@@ -70,7 +70,7 @@ struct Reason {
   std::string name;
 };
 
-std::vector<Reason> read_reasons(int fd);
+std::vector<Reason> read_reasons(int fd, uint32_t kind = NETDROP_REASONS_DROP);
 
 class Session {
  public:
@@ -87,6 +87,7 @@ class Session {
   void disable();
   [[nodiscard]] netdrop_stats stats() const;
   [[nodiscard]] std::vector<Reason> reasons() const { return read_reasons(fd_.get()); }
+  [[nodiscard]] std::vector<Reason> reset_reasons() const { return read_reasons(fd_.get(), NETDROP_REASONS_RESET); }
   [[nodiscard]] const std::vector<Ring>& rings() const { return rings_; }
 
   // Waits up to timeout_ms for records, then hands every available record

@@ -15,7 +15,9 @@ SummaryKey parse_summary_key(std::string_view text) {
   if (text == "dst") return SummaryKey::dst;
   if (text == "dev") return SummaryKey::dev;
   if (text == "func") return SummaryKey::func;
-  throw UsageError(fmt::format("bad --by '{}' (location, reason, src, dst, dev or func)", text));
+  if (text == "state") return SummaryKey::state;
+  if (text == "hook") return SummaryKey::hook;
+  throw UsageError(fmt::format("bad --by '{}' (location, reason, src, dst, dev, func, hook or state)", text));
 }
 
 std::string Summary::key_of(const Drop& d, ViewContext& ctx) const {
@@ -35,8 +37,38 @@ std::string Summary::key_of(const Drop& d, ViewContext& ctx) const {
       Resolved loc = ctx.symbols->resolve(r.location);
       return loc.sym != nullptr ? loc.sym->name : format_location(loc, r.location);
     }
+    case SummaryKey::hook:
+      if (!d.hook_names) return "-";
+      return d.hook_names->module[0] != '\0' ? fmt::format("{} [{}]", d.hook_names->func, d.hook_names->module)
+                                              : std::string(d.hook_names->func);
+    case SummaryKey::state: return "-";
   }
   return {};
+}
+
+std::string Summary::key_of(const Reset& x, ViewContext& ctx) const {
+  const netdrop_reset& r = x.raw;
+  switch (key_) {
+    case SummaryKey::reason: {
+      std::string reason = ctx.reset_reason_name(r.reason);
+      std::string facts = reset_facts(r.facts);
+      if (reason.empty()) reason = facts.empty() ? "-" : facts;
+      return fmt::format("{} {}", reset_kind_name(r.kind), reason);
+    }
+    case SummaryKey::state: return std::string(tcp_state_name(r.state));
+    case SummaryKey::src: return format_addr(r.family, r.saddr);
+    case SummaryKey::dst: return format_addr(r.family, r.daddr);
+    case SummaryKey::location:
+    case SummaryKey::func: return ctx.symbols->location(r.location);
+    case SummaryKey::dev:
+    case SummaryKey::hook: return "-";
+  }
+  return {};
+}
+
+void Summary::add(const Reset& r, ViewContext& ctx) {
+  counts_[key_of(r, ctx)]++;
+  total_++;
 }
 
 void Summary::add(const Drop& d, ViewContext& ctx) {

@@ -11,7 +11,7 @@
 
 namespace netdrop {
 
-enum class SummaryKey { location, reason, src, dst, dev, func };
+enum class SummaryKey { location, reason, src, dst, dev, func, state, hook };
 
 SummaryKey parse_summary_key(std::string_view text);
 
@@ -24,6 +24,7 @@ class Summary {
  public:
   explicit Summary(SummaryKey key) : key_(key) {}
   void add(const Drop& d, ViewContext& ctx);
+  void add(const Reset& r, ViewContext& ctx);
   // Rows sorted by count (descending), then key; at most top rows (0: all).
   [[nodiscard]] std::vector<SummaryRow> rows(size_t top) const;
   [[nodiscard]] uint64_t total() const { return total_; }
@@ -31,6 +32,7 @@ class Summary {
 
  private:
   std::string key_of(const Drop& d, ViewContext& ctx) const;
+  std::string key_of(const Reset& r, ViewContext& ctx) const;
   SummaryKey key_;
   uint64_t total_ = 0;
   std::unordered_map<std::string, uint64_t> counts_;

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP resets as records: who sent that RST, and why.
+ *
+ * Kprobes on the three places TCP sends a reset:
+ *   tcp_v4_send_reset(sk, skb[, reason])  passive: answers a segment for
+ *   tcp_v6_send_reset(sk, skb[, reason])  which no (or the wrong) socket was
+ *                                         found; sk may be NULL, a request or
+ *                                         a TIME_WAIT socket
+ *   tcp_send_active_reset(sk, gfp|reason) active: the local socket aborts
+ * The tcp:tcp_send_reset tracepoint misses resets sent without a full
+ * socket before 6.10, so we do not rely on it.  Whether the functions take
+ * an enum sk_rst_reason (6.10+) is decided by a compile probe.
+ *
+ * Kprobe handlers run with preemption disabled, like the tracepoint
+ * probe, so records go to the current CPU's ring the same way.
+ */
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#ifdef ND_HAVE_RST_REASON
+#include <net/rstreason.h>
+#endif
+#include "nd_decode.h"
+#include "nd_reset.h"
+
+static u8 nd_reset_ctx(void)
+{
+	if (in_nmi())
+		return NETDROP_CTX_NMI;
+	if (in_hardirq())
+		return NETDROP_CTX_HARDIRQ;
+	if (in_serving_softirq())
+		return NETDROP_CTX_SOFTIRQ;
+	return NETDROP_CTX_TASK;
+}
+
+static void nd_reset_init(struct netdrop_reset *r, u8 kind, unsigned long fn)
+{
+	memset(r, 0, sizeof(*r));
+	r->hdr.type = NETDROP_REC_RESET;
+	r->ts_ns = ktime_get_mono_fast_ns();
+	r->location = fn;
+	r->cpu = smp_processor_id();
+	r->pid = current->tgid;
+	r->kind = kind;
+	r->ctx = nd_reset_ctx();
+	r->state = NETDROP_TCP_STATE_NONE;
+	memcpy(r->comm, current->comm, sizeof(r->comm));
+	r->comm[sizeof(r->comm) - 1] = '\0';
+}
+
+static int nd_kp_passive(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct sock *sk = (const void *)regs_get_kernel_argument(regs, 0);
+	const struct sk_buff *skb = (const void *)regs_get_kernel_argument(regs, 1);
+	const struct net_device *dev;
+	struct netdrop_drop seg;
+	struct netdrop_reset r;
+
+	if (!skb)
+		return 0;
+	nd_reset_init(&r, NETDROP_RST_PASSIVE, (unsigned long)kp->addr);
+#ifdef ND_HAVE_RST_REASON
+	r.reason = regs_get_kernel_argument(regs, 2);
+#endif
+	r.skb = (unsigned long)skb;
+	/* The RST answers the segment: its tuple is the segment's, reversed. */
+	memset(&seg, 0, sizeof(seg));
+	nd_decode(skb, &seg);
+	if (!(seg.hdr.flags & NETDROP_RF_DECODED))
+		return 0;
+	r.family = seg.family;
+	memcpy(r.saddr, seg.daddr, sizeof(r.saddr));
+	memcpy(r.daddr, seg.saddr, sizeof(r.daddr));
+	r.sport = seg.dport;
+	r.dport = seg.sport;
+	dev = READ_ONCE(skb->dev);
+	if (!sk) {
+		r.facts |= NETDROP_RSTF_NO_SOCKET;
+		r.netns = dev ? dev_net(dev)->ns.inum : 0;
+	} else {
+		r.state = READ_ONCE(sk->sk_state);
+		if (r.state == TCP_TIME_WAIT)
+			r.facts |= NETDROP_RSTF_TIMEWAIT;
+		else if (r.state == TCP_NEW_SYN_RECV)
+			r.facts |= NETDROP_RSTF_REQSOCK;
+		r.netns = sock_net(sk)->ns.inum;
+	}
+	nd_emit_reset(&r, dev ? dev->ifindex : 0);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(nd_kp_passive);
+
+static u32 nd_orphans(void)
+{
+	int cpu;
+	u32 n = 0;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(tcp_orphan_count, cpu);
+	return (s32)n < 0 ? 0 : n;
+}
+
+static int nd_kp_active(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	const struct inet_sock *inet;
+	const struct tcp_sock *tp;
+	struct netdrop_reset r;
+	u32 unread;
+
+	if (!sk || sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	nd_reset_init(&r, NETDROP_RST_ACTIVE, (unsigned long)kp->addr);
+#ifdef ND_HAVE_RST_REASON
+	r.reason = regs_get_kernel_argument(regs, 1);
+#endif
+	inet = inet_sk(sk);
+	tp = tcp_sk(sk);
+	r.family = sk->sk_family;
+	r.state = READ_ONCE(sk->sk_state);
+	r.netns = sock_net(sk)->ns.inum;
+	r.sport = ntohs(inet->inet_sport);
+	r.dport = ntohs(inet->inet_dport);
+	if (sk->sk_family == AF_INET) {
+		memcpy(r.saddr, &inet->inet_saddr, 4);
+		memcpy(r.daddr, &inet->inet_daddr, 4);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else if (sk->sk_family == AF_INET6) {
+		memcpy(r.saddr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(r.daddr, &sk->sk_v6_daddr, 16);
+#endif
+	}
+	if (sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime))
+		r.facts |= NETDROP_RSTF_LINGER0;
+	unread = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+	if (unread && unread < (1U << 31)) {
+		r.unread = unread;
+		r.facts |= NETDROP_RSTF_UNREAD;
+	}
+	if (tcp_under_memory_pressure(sk))
+		r.facts |= NETDROP_RSTF_MEM_PRESSURE;
+	r.orphans = nd_orphans();
+	nd_emit_reset(&r, 0);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(nd_kp_active);
+
+static const struct {
+	const char *symbol;
+	kprobe_pre_handler_t handler;
+} nd_reset_sites[] = {
+	{ "tcp_v4_send_reset", nd_kp_passive },
+	{ "tcp_v6_send_reset", nd_kp_passive },
+	{ "tcp_send_active_reset", nd_kp_active },
+};
+
+static struct kprobe nd_reset_kps[ARRAY_SIZE(nd_reset_sites)];
+static bool nd_reset_registered[ARRAY_SIZE(nd_reset_sites)];
+static unsigned int nd_reset_users;	/* serialised by the caller */
+
+int nd_reset_get(void)
+{
+	unsigned int i, n = 0;
+
+	if (nd_reset_users++)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(nd_reset_sites); i++) {
+		struct kprobe *kp = &nd_reset_kps[i];
+
+		/* A kprobe can be registered again only from a clean state. */
+		memset(kp, 0, sizeof(*kp));
+		kp->symbol_name = nd_reset_sites[i].symbol;
+		kp->pre_handler = nd_reset_sites[i].handler;
+		nd_reset_registered[i] = !register_kprobe(kp);
+		n += nd_reset_registered[i];
+	}
+	if (!n) {
+		nd_reset_users--;
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void nd_reset_put(void)
+{
+	unsigned int i;
+
+	if (--nd_reset_users)
+		return;
+	for (i = 0; i < ARRAY_SIZE(nd_reset_kps); i++) {
+		if (nd_reset_registered[i])
+			unregister_kprobe(&nd_reset_kps[i]);
+		nd_reset_registered[i] = false;
+	}
+}
+
+unsigned int nd_reset_nr_probes(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(nd_reset_kps); i++)
+		n += READ_ONCE(nd_reset_registered[i]);
+	return n;
+}
+
+#ifdef ND_HAVE_RST_REASON
+#define ND_RST_FN(r)	\
+	[SK_RST_REASON_##r] = #r,
+static const char * const nd_rst_names[] = {
+	DEFINE_RST_REASON(ND_RST_FN, ND_RST_FN)
+};
+
+u32 nd_rst_reasons_fill(struct netdrop_reason *out, u32 max)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(nd_rst_names); i++) {
+		if (!nd_rst_names[i])
+			continue;
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].value = i;
+			strscpy(out[n].name, nd_rst_names[i], sizeof(out[n].name));
+		}
+		n++;
+	}
+	return n;
+}
+#else
+u32 nd_rst_reasons_fill(struct netdrop_reason *out, u32 max)
+{
+	return 0;
+}
+#endif

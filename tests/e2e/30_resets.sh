@@ -1,0 +1,54 @@
+#!/bin/bash
+# Who sent that RST: active resets (SO_LINGER {1,0}; close with unread
+# data) and passive ones (no socket), with 5-tuple, state, facts and comm;
+# a 5-tuple filter passes exactly its resets, in the kernel.
+. "$ND_TOP/tests/e2e/lib.sh"
+nd_load
+mk_server
+mk_client c8 10.0.2.8
+tcp() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" python3 "$ND_TOOLS/tcp.py" "$@"
+}
+ip netns exec srv python3 "$ND_TOOLS/tcp.py" serve 20300 &
+ip netns exec srv python3 "$ND_TOOLS/tcp.py" serve 20301 --unread &
+sleep 1
+
+"$ND_CTL" stream --events reset --json >/tmp/rst.json 2>/tmp/rst.err &
+all=$!
+"$ND_CTL" stream --events reset --sport 20399 --json >/tmp/rst399.json 2>/tmp/rst399.err &
+one=$!
+"$ND_CTL" stream --events drop,reset --host 10.0.2.8 >/tmp/both.txt 2>/dev/null &
+both=$!
+nd_wait_capturing 3
+
+tcp c8 linger0 10.0.0.3 20300 || fail "linger0 client"
+tcp c8 send 10.0.0.3 20301 || fail "unread client"
+tcp c8 connect 10.0.0.3 20398 2 && fail "closed port 20398 accepted"
+tcp c8 connect 10.0.0.3 20399 2 && fail "closed port 20399 accepted"
+sleep 1
+nd_stop $all
+nd_stop $one
+nd_stop $both
+cat /tmp/rst.json
+cat /tmp/both.txt
+
+assert_eq "$(json_count /tmp/rst.json kind=active state=ESTABLISHED comm=python3 src=10.0.2.8 dst=10.0.0.3 dport=20300)" 1 \
+	"SO_LINGER {1,0}: active reset from the client, ESTABLISHED"
+python3 - /tmp/rst.json <<'PY' || fail "linger-0 and unread-data facts"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+linger = [r for r in recs if r["kind"] == "active" and r["dport"] == 20300]
+assert linger and "linger-0" in linger[0]["facts"], linger
+unread = [r for r in recs if r["kind"] == "active" and r["sport"] == 20301]
+assert unread and "unread-data" in unread[0]["facts"] and unread[0]["unread"] == 5, unread
+assert unread[0]["src"] == "10.0.0.3" and unread[0]["comm"] == "python3", unread
+PY
+echo "ok: facts say linger-0 (client) and unread-data, 5 bytes (server)"
+assert_eq "$(json_count /tmp/rst.json kind=passive state=none src=10.0.0.3 sport=20399 dst=10.0.2.8)" 1 \
+	"closed port: passive reset, no socket, the RST's own tuple"
+python3 "$ND_TOOLS/jsoncheck.py" all /tmp/rst399.json kind=passive sport=20399 || fail "--sport 20399 passes only its reset"
+assert_eq "$(json_count /tmp/rst399.json)" 1 "5-tuple filter: exactly one reset"
+assert_contains /tmp/rst399.err "1 recorded" "the kernel did the filtering"
+assert_contains /tmp/both.txt "RESET passive tcp 10.0.0.3:20398 > 10.0.2.8:[0-9]* state none.*no-socket" "one timeline shows resets"

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Scenario 3 by counters: an iptables DROP on INPUT and one on OUTPUT look
+# alike from the client; in the server's namespace different counters move
+# (OUTPUT: SYN-ACK retransmissions and a SYN_RECV socket), and the drop
+# records name the hook point.
+. "$ND_TOP/tests/e2e/lib.sh"
+nd_load
+mk_server
+mk_client c2 10.0.17.2
+ip netns exec srv python3 "$ND_TOOLS/tcp.py" serve 3306 &
+sleep 1
+
+run_case() {
+	local name=$1
+	shift
+	ip netns exec srv iptables "$@" || fail "$name: rule"
+	"$ND_CTL" counters --netns srv --interval 5 --count 1 --json >"/tmp/$name.counters" &
+	local cp=$!
+	"$ND_CTL" stream --host 10.0.17.2 --port 3306 --json >"/tmp/$name.json" 2>/dev/null &
+	local sp=$!
+	nd_wait_capturing 1
+	ip netns exec c2 python3 "$ND_TOOLS/tcp.py" connect 10.0.0.3 3306 3.5 && fail "$name: connected"
+	ip netns exec srv ss -tan state syn-recv >"/tmp/$name.ss"
+	wait $cp
+	nd_stop $sp
+	ip netns exec srv iptables -F
+	sleep 4   # let SYN_RECV sockets expire between cases
+}
+moved() { python3 - "$1" "$2" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print(sum(r["delta"] for r in recs if r["counter"] == sys.argv[2]))
+PY
+}
+
+run_case input -A INPUT -p tcp --dport 3306 -j DROP
+run_case output -A OUTPUT -p tcp --sport 3306 -j DROP
+
+assert_eq "$(moved /tmp/input.counters TcpRetransSegs)" 0 "INPUT: the server retransmits nothing"
+assert_ge "$(moved /tmp/output.counters TcpRetransSegs)" 1 "OUTPUT: the server retransmits its SYN-ACK"
+assert_eq "$(grep -c 10.0.17.2 /tmp/input.ss)" 0 "INPUT: no SYN_RECV socket"
+assert_ge "$(grep -c 10.0.17.2 /tmp/output.ss)" 1 "OUTPUT: a SYN_RECV socket exists"
+assert_ge "$(moved /tmp/input.counters TcpPassiveOpens)$(moved /tmp/output.counters TcpPassiveOpens)" 0 "counters parsed"
+python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/input.json hook=local-in || fail "INPUT drops at local-in"
+python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/output.json hook=local-out || fail "OUTPUT drops at local-out"
+echo "ok: drop records name local-in vs local-out"

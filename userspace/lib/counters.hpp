@@ -1,0 +1,30 @@
+// Kernel counters that explain drops: /proc/net/snmp, snmp6, netstat,
+// softnet_stat and per-device statistics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace netdrop {
+
+// "IpInDiscards" -> value, "softnet.cpu0.dropped" -> value,
+// "dev.eth0.rx_dropped" -> value.
+using Counters = std::map<std::string, uint64_t>;
+
+// Parses the two-line "Proto: names" / "Proto: values" format of
+// /proc/net/snmp and /proc/net/netstat into "ProtoName" keys.
+void parse_proc_pairs(std::string_view text, Counters& out);
+// /proc/net/snmp6: "Name value" lines.
+void parse_proc_lines(std::string_view text, Counters& out);
+// /proc/net/softnet_stat: hex columns per CPU.
+void parse_softnet(std::string_view text, Counters& out);
+
+// Reads everything under root ("" for the live system; tests pass a tree).
+Counters read_counters(const std::string& root = "");
+
+// Whether a counter counts drops, discards or errors.
+bool is_drop_counter(std::string_view name);
+
+}  // namespace netdrop

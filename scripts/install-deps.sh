@@ -13,7 +13,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod iproute2 iptables nftables
 	dropwatch tshark dkms debhelper dpkg-dev fakeroot
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev dwarves rsync
-	python3 xz-utils ethtool netcat-openbsd socat tcpdump iputils-ping
+	python3 jq xz-utils ethtool netcat-openbsd socat tcpdump iputils-ping
 	linux-perf bpftrace
 )
 

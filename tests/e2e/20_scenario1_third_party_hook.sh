@@ -15,7 +15,7 @@ assert_contains /tmp/hooks.txt "net_hook_in_v4 \[resguard_linux\] *THIRD-PARTY" 
 assert_contains /tmp/hooks.txt "third-party:" "summary line counts third-party hooks"
 assert_contains /tmp/hooks.txt "ipv4 local-in net_hook_in_v4 \[resguard_linux\]" "summary says where"
 "$ND_CTL" dump-hooks --netns srv --hook local-in --json >/tmp/hooks.json
-assert_eq "$(json_count /tmp/hooks.json function=net_hook_in_v4 module=resguard_linux priority=1 third_party=True)" 1 \
+assert_eq "$(json_count /tmp/hooks.json function=net_hook_in_v4 module=resguard_linux priority=1 third_party=true)" 1 \
 	"JSON: priority and third-party flag"
 
 "$ND_CTL" stream --src 10.0.2.8 --json >/tmp/s8.json 2>/tmp/s8.err &

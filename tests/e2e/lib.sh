@@ -89,11 +89,11 @@ mk_client() {
 	ip -n "$name" link set lo up
 }
 
-# udp NS DST PORT COUNT [extra udpsend args]
+# udp NS DST PORT COUNT [--sport N] [--size N]
 udp() {
 	local ns=$1
 	shift
-	ip netns exec "$ns" python3 "$ND_TOOLS/udpsend.py" "$@"
+	ip netns exec "$ns" "$ND_TOP/build/tests/e2e/udpsend" "$@"
 }
 
 # Counter from /proc/net/snmp in a namespace: snmp NS Udp NoPorts
@@ -103,8 +103,14 @@ snmp() {
 		$1 == t && hdr { print $col[k]; exit }' /proc/net/snmp
 }
 
+# json_count FILE [KEY=VALUE ...]: records whose KEY (as text) is VALUE
 json_count() {
-	python3 "$ND_TOOLS/jsoncheck.py" count "$@"
+	local file=$1 expr=true c
+	shift
+	for c in "$@"; do
+		expr="$expr and ((.${c%%=*} | tostring) == \"${c#*=}\")"
+	done
+	jq -c "select($expr)" "$file" | wc -l
 }
 
 nd_load_fixture() {

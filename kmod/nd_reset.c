@@ -15,6 +15,7 @@
  * Kprobe handlers run with preemption disabled, like the tracepoint
  * probe, so records go to the current CPU's ring the same way.
  */
+#include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/skbuff.h>
@@ -22,6 +23,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <net/ipv6.h>
 #ifdef ND_HAVE_RST_REASON
 #include <net/rstreason.h>
 #endif
@@ -97,6 +99,48 @@ static int nd_kp_passive(struct kprobe *kp, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(nd_kp_passive);
 
+/*
+ * tcp_close() and tcp_disconnect() move the socket to TCP_CLOSE before
+ * they send the reset.  A kprobe on tcp_set_state() remembers, per socket,
+ * the state it left for TCP_CLOSE, so the record can say "ESTABLISHED".
+ */
+#define ND_CLOSED_SLOTS 256
+
+struct nd_closed {
+	unsigned long sk;
+	u8 old_state;
+};
+
+static struct nd_closed nd_closed[ND_CLOSED_SLOTS];
+
+static int nd_kp_set_state(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	int state = regs_get_kernel_argument(regs, 1);
+	struct nd_closed *c;
+
+	if (!sk || state != TCP_CLOSE)
+		return 0;
+	c = &nd_closed[hash_ptr(sk, ilog2(ND_CLOSED_SLOTS))];
+	WRITE_ONCE(c->sk, 0);
+	WRITE_ONCE(c->old_state, READ_ONCE(sk->sk_state));
+	/* Publish the state before the key (pairs with nd_state_before_close). */
+	smp_store_release(&c->sk, (unsigned long)sk);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(nd_kp_set_state);
+
+static u8 nd_state_before_close(const struct sock *sk)
+{
+	struct nd_closed *c = &nd_closed[hash_ptr(sk, ilog2(ND_CLOSED_SLOTS))];
+	/* Pairs with the release in nd_kp_set_state. */
+	unsigned long key = smp_load_acquire(&c->sk);
+	u8 state = READ_ONCE(c->old_state);
+
+	return key == (unsigned long)sk ? state : TCP_CLOSE;
+}
+
 static u32 nd_orphans(void)
 {
 	int cpu;
@@ -125,18 +169,26 @@ static int nd_kp_active(struct kprobe *kp, struct pt_regs *regs)
 	tp = tcp_sk(sk);
 	r.family = sk->sk_family;
 	r.state = READ_ONCE(sk->sk_state);
+	if (r.state == TCP_CLOSE)
+		r.state = nd_state_before_close(sk);
 	r.netns = sock_net(sk)->ns.inum;
 	r.sport = ntohs(inet->inet_sport);
 	r.dport = ntohs(inet->inet_dport);
-	if (sk->sk_family == AF_INET) {
-		memcpy(r.saddr, &inet->inet_saddr, 4);
-		memcpy(r.daddr, &inet->inet_daddr, 4);
 #if IS_ENABLED(CONFIG_IPV6)
-	} else if (sk->sk_family == AF_INET6) {
+	/* A dual-stack socket talking IPv4 reports IPv4 addresses. */
+	if (sk->sk_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
 		memcpy(r.saddr, &sk->sk_v6_rcv_saddr, 16);
 		memcpy(r.daddr, &sk->sk_v6_daddr, 16);
-#endif
+	} else {
+		r.family = AF_INET;
+		memcpy(r.saddr, &inet->inet_saddr, 4);
+		memcpy(r.daddr, &inet->inet_daddr, 4);
 	}
+#else
+	memcpy(r.saddr, &inet->inet_saddr, 4);
+	memcpy(r.daddr, &inet->inet_daddr, 4);
+#endif
 	if (sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime))
 		r.facts |= NETDROP_RSTF_LINGER0;
 	unread = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
@@ -160,6 +212,7 @@ static const struct {
 	{ "tcp_v4_send_reset", nd_kp_passive },
 	{ "tcp_v6_send_reset", nd_kp_passive },
 	{ "tcp_send_active_reset", nd_kp_active },
+	{ "tcp_set_state", nd_kp_set_state },
 };
 
 static struct kprobe nd_reset_kps[ARRAY_SIZE(nd_reset_sites)];
@@ -172,6 +225,7 @@ int nd_reset_get(void)
 
 	if (nd_reset_users++)
 		return 0;
+	memset(nd_closed, 0, sizeof(nd_closed));
 	for (i = 0; i < ARRAY_SIZE(nd_reset_sites); i++) {
 		struct kprobe *kp = &nd_reset_kps[i];
 

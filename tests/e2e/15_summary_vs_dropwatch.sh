@@ -11,15 +11,16 @@ mk_client c8 10.0.2.8
 
 "$ND_CTL" summary --interval 1 --by location >/tmp/sum.txt 2>/tmp/sum.err &
 sp=$!
-(echo start; sleep 9) | dropwatch -l kas >/tmp/dw.txt 2>&1 &
+# dropwatch reads commands from stdin and runs until SIGINT.
+(echo start; sleep 120) | dropwatch -l kas >/tmp/dw.txt 2>&1 &
 dp=$!
 nd_wait_capturing 1
 sleep 2
 udp c8 10.0.0.3 7500 25 >/dev/null
 sleep 3
 nd_stop $sp
+kill -INT $dp
 wait $dp
-pkill dropwatch 2>/dev/null
 cat /tmp/dw.txt | grep -v '^$' | head -20
 grep total -A5 /tmp/sum.txt
 

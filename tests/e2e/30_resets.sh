@@ -36,7 +36,7 @@ cat /tmp/both.txt
 
 assert_eq "$(json_count /tmp/rst.json kind=active state=ESTABLISHED comm=python3 src=10.0.2.8 dst=10.0.0.3 dport=20300)" 1 \
 	"SO_LINGER {1,0}: active reset from the client, ESTABLISHED"
-python3 - /tmp/rst.json <<'PY' || fail "linger-0 and unread-data facts"
+python3 - /tmp/rst.json <<'PY' || fail "linger-0 and unread-data facts, IPv4 for a dual-stack socket"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 linger = [r for r in recs if r["kind"] == "active" and r["dport"] == 20300]

@@ -2,9 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <fmt/format.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,8 +20,8 @@
 #include <optional>
 #include <sstream>
 
-#include "filter.hpp"
 #include "counters.hpp"
+#include "filter.hpp"
 #include "format.hpp"
 #include "hooks.hpp"
 #include "netns.hpp"
@@ -710,9 +710,8 @@ void enter_netns(const std::string& spec) {
 }
 
 void print_counters(const Counters& now, const Counters* before, double secs, bool json, bool all) {
-  int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  int64_t now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string ts = format_rfc3339(now_ns);
   std::string text;
   size_t shown = 0;
@@ -739,15 +738,15 @@ void print_counters(const Counters& now, const Counters* before, double secs, bo
     }
     if (before != nullptr)
       text += fmt::format("{} {:<36} {:>+14} {:>12.1f}/s {:>16}\n", drop ? "!" : " ", name,
-                          static_cast<int64_t>(value - prev), static_cast<double>(static_cast<int64_t>(value - prev)) / secs,
-                          value);
+                          static_cast<int64_t>(value - prev),
+                          static_cast<double>(static_cast<int64_t>(value - prev)) / secs, value);
     else
       text += fmt::format("{} {:<36} {:>16}\n", drop ? "!" : " ", name, value);
   }
   if (json) return;
   if (before != nullptr)
-    out(fmt::format("{} {} counters moved in {:.1f} s (! = drop-related)\n{}", format_clock(now_ns, false), shown,
-                    secs, text));
+    out(fmt::format("{} {} counters moved in {:.1f} s (! = drop-related)\n{}", format_clock(now_ns, false), shown, secs,
+                    text));
   else
     out(fmt::format("{}{} non-zero counters (! = drop-related)\n", text, shown));
 }
@@ -775,7 +774,8 @@ int cmd_counters(const Args& args) {
   if (!parse(args, d, "counters [OPTIONS]", R"(  netdropctl counters
   netdropctl counters --interval 1 --netns srv
   netdropctl counters --interval 5 --drops --json
-)", vm))
+)",
+             vm))
     return 0;
   if (interval < 0 || duration < 0) throw UsageError("bad --interval or --duration (seconds, >= 0)");
   if (!netns.empty()) enter_netns(netns);

@@ -116,9 +116,9 @@ Counters read_counters(const std::string& root) {
 }
 
 bool is_drop_counter(std::string_view name) {
-  static constexpr std::array<std::string_view, 12> markers{
-      "Drop", "Discard", "NoPorts", "Err", "Overflow", "Prune", "squeeze", "dropped", "errors", "Fail", "Retrans",
-      "Abort"};
+  static constexpr std::array<std::string_view, 12> markers{"Drop",     "Discard", "NoPorts", "Err",
+                                                            "Overflow", "Prune",   "squeeze", "dropped",
+                                                            "errors",   "Fail",    "Retrans", "Abort"};
   for (std::string_view m : markers)
     if (name.find(m) != std::string_view::npos) return true;
   return false;

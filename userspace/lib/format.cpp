@@ -126,10 +126,10 @@ std::string frame_text(Symbolizer& symbols, uint64_t a) {
 
 std::string format_reset_text(const Reset& r, ViewContext& ctx) {
   const netdrop_reset& x = r.raw;
-  std::string line = fmt::format(
-      "{} cpu{} RESET {} tcp {} > {} state {}",
-      format_clock(static_cast<int64_t>(x.ts_ns) + ctx.realtime_offset_ns, ctx.utc), x.cpu, reset_kind_name(x.kind),
-      endpoint(x.family, x.saddr, x.sport, true), endpoint(x.family, x.daddr, x.dport, true), tcp_state_name(x.state));
+  std::string line = fmt::format("{} cpu{} RESET {} tcp {} > {} state {}",
+                                 format_clock(static_cast<int64_t>(x.ts_ns) + ctx.realtime_offset_ns, ctx.utc), x.cpu,
+                                 reset_kind_name(x.kind), endpoint(x.family, x.saddr, x.sport, true),
+                                 endpoint(x.family, x.daddr, x.dport, true), tcp_state_name(x.state));
   std::string reason = ctx.reset_reason_name(x.reason);
   if (!reason.empty()) line += fmt::format(" reason {}", reason);
   std::string facts = reset_facts(x.facts);

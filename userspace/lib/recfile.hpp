@@ -20,12 +20,12 @@
 namespace netdrop {
 
 enum class SectionType : uint32_t {
-  info = 1,     // struct netdrop_info
-  reasons = 2,  // text: "value name\n"
-  symbols = 3,  // kallsyms-format text
-  records = 4,  // raw records, back to back
-  stats = 5,    // struct netdrop_stats
-  reset_reasons = 6,  // text: "value name\n"  
+  info = 1,           // struct netdrop_info
+  reasons = 2,        // text: "value name\n"
+  symbols = 3,        // kallsyms-format text
+  records = 4,        // raw records, back to back
+  stats = 5,          // struct netdrop_stats
+  reset_reasons = 6,  // text: "value name\n"
 };
 
 class RecordWriter {

@@ -104,8 +104,8 @@ Decoded decode_event(Bytes buf, Event& out) {
 
 std::string_view tcp_state_name(uint8_t state) {
   static constexpr std::array<std::string_view, 14> names{
-      "",         "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
-      "CLOSE",    "CLOSE_WAIT",  "LAST_ACK", "LISTEN",     "CLOSING",   "NEW_SYN_RECV", "BOUND_INACTIVE"};
+      "",      "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",    "TIME_WAIT",
+      "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",   "NEW_SYN_RECV", "BOUND_INACTIVE"};
   if (state == NETDROP_TCP_STATE_NONE) return "none";
   return state < names.size() && !names[state].empty() ? names[state] : "?";
 }

@@ -40,7 +40,7 @@ std::string Summary::key_of(const Drop& d, ViewContext& ctx) const {
     case SummaryKey::hook:
       if (!d.hook_names) return "-";
       return d.hook_names->module[0] != '\0' ? fmt::format("{} [{}]", d.hook_names->func, d.hook_names->module)
-                                              : std::string(d.hook_names->func);
+                                             : std::string(d.hook_names->func);
     case SummaryKey::state: return "-";
   }
   return {};

@@ -189,6 +189,12 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 		return;
 	memcpy(rec, &ev->rec, sizeof(*rec));
 	rec->seq = local64_inc_return(&ring->seq) - 1;
+	if (unlikely(!s->show_addrs)) {
+		/* Only who can read /proc/kallsyms gets kernel addresses. */
+		rec->location = 0;
+		rec->skb = 0;
+		rec->hook.func = 0;
+	}
 	off = sizeof(*rec);
 	if (hook) {
 		rec->names_off = off;
@@ -307,6 +313,10 @@ void nd_emit_reset(const struct netdrop_reset *r, u32 ifindex)
 			continue;
 		memcpy(rec, r, sizeof(*rec));
 		rec->seq = local64_inc_return(&ring->seq) - 1;
+		if (unlikely(!s->show_addrs)) {
+			rec->location = 0;
+			rec->skb = 0;
+		}
 		if (stack) {
 			rec->nr_stack = stack_trace_save((unsigned long *)(rec + 1),
 							 NETDROP_MAX_STACK, 2);
@@ -484,7 +494,11 @@ static int nd_open(struct inode *inode, struct file *file)
 	s->ring_size = roundup_pow_of_two(clamp_t(u64, (u64)ring_kb << 10,
 						  ND_MIN_RING, ND_MAX_RING));
 	s->watermark = 1;
-	s->show_addrs = capable(CAP_SYSLOG);
+	/*
+	 * Like /proc/kallsyms (kallsyms_show_value()): real addresses only
+	 * for CAP_SYSLOG.  Checked once, at open, against the opener.
+	 */
+	s->show_addrs = has_capability_noaudit(current, CAP_SYSLOG);
 
 	mutex_lock(&nd_lock);
 	if (nd_nr_sessions >= max_sessions) {
@@ -582,6 +596,10 @@ static int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 
 	if (err)
 		return err;
+	/* Stacks and location ranges are kernel addresses. */
+	if (!s->show_addrs && ((f->options & NETDROP_OPT_STACK) ||
+			       (f->fields & NETDROP_F_LOCATION)))
+		return -EPERM;
 	nf = kzalloc(sizeof(*nf), GFP_KERNEL);
 	if (!nf)
 		return -ENOMEM;

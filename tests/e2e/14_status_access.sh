@@ -49,3 +49,29 @@ chmod 0666 /dev/netdrop
 setpriv --reuid=65534 --regid=65534 --clear-groups "$ND_CTL" status >/tmp/o 2>&1
 assert_eq "$?" 1 "mode 0666 but no CAP_NET_ADMIN: still refused"
 chmod 0600 /dev/netdrop
+
+note "without CAP_SYSLOG (cannot read kallsyms addresses): no kernel addresses"
+setpriv --bounding-set=-syslog "$ND_CTL" stream --stack >/tmp/o 2>&1
+assert_eq "$?" 1 "--stack refused without CAP_SYSLOG"
+assert_contains /tmp/o "Operation not permitted" "says why"
+setpriv --bounding-set=-syslog "$ND_CTL" stream --dport 7777 --json >/tmp/na.json 2>/dev/null &
+pid=$!
+"$ND_CTL" stream --dport 7777 --json >/tmp/a.json 2>/dev/null &
+pid2=$!
+nd_wait_capturing 2
+"$ND_TOP/build/tests/e2e/udpsend" 127.0.0.1 7777 2 >/dev/null
+sleep 0.5
+nd_stop $pid
+nd_stop $pid2
+assert_eq "$(json_count /tmp/na.json location=0x0 reason=NO_SOCKET)" 2 "records carry no address"
+assert_eq "$(json_count /tmp/a.json function=__udp4_lib_rcv)" 2 "with CAP_SYSLOG they do"
+
+note "a closed pipe ends netdropctl quietly"
+"$ND_CTL" stream --dport 7778 --json 2>/tmp/pipe.err | head -n 1 >/tmp/head.out &
+nd_wait_capturing 1
+"$ND_TOP/build/tests/e2e/udpsend" 127.0.0.1 7778 3 >/dev/null
+sleep 1
+"$ND_TOP/build/tests/e2e/udpsend" 127.0.0.1 7778 3 >/dev/null
+wait
+assert_eq "$(wc -l </tmp/head.out)" 1 "head got its line"
+assert_eq "$(wc -c </tmp/pipe.err)" 0 "no error on the closed pipe"

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 kver=$NETDROP_DEFAULT_KVER
 timeout=600
 out=
-cpus=2
+cpus=${ND_GUEST_CPUS:-2}
 mem=
 append=
 while getopts "k:t:o:c:m:a:" opt; do

@@ -11,8 +11,11 @@ mk_client c8 10.0.2.8
 
 "$ND_CTL" summary --interval 1 --by location >/tmp/sum.txt 2>/tmp/sum.err &
 sp=$!
-# dropwatch reads commands from stdin and runs until SIGINT.
-(echo start; sleep 120) | dropwatch -l kas >/tmp/dw.txt 2>&1 &
+# dropwatch reads commands from stdin; SIGINT stops monitoring and returns
+# to its prompt, where "exit" (or end of input) ends it.
+rm -f /tmp/dw.stop
+(echo start; while [ ! -e /tmp/dw.stop ]; do sleep 0.2; done; echo exit) |
+	dropwatch -l kas >/tmp/dw.txt 2>&1 &
 dp=$!
 nd_wait_capturing 1
 sleep 2
@@ -20,6 +23,7 @@ udp c8 10.0.0.3 7500 25 >/dev/null
 sleep 3
 nd_stop $sp
 kill -INT $dp
+touch /tmp/dw.stop
 wait $dp
 cat /tmp/dw.txt | grep -v '^$' | head -20
 grep total -A5 /tmp/sum.txt

@@ -4,6 +4,7 @@
 #   make check           every test suite; ends with "N passed, M failed"
 #   make demo            scenario 1 in a QEMU guest: dump-hooks and stream
 #   make e2e | kunit | unit | dkms-check | style   one suite
+#   make fuzz            the libFuzzer targets, 5 minutes each
 .DEFAULT_GOAL := all
 TOP := $(CURDIR)
 KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
@@ -43,8 +44,11 @@ dkms-check: deps
 style:
 	scripts/style-check.sh
 
+fuzz: deps
+	scripts/fuzz.sh 300
+
 clean:
 	$(MAKE) -C kmod clean KVER=$(KVER) || true
 	rm -rf $(BUILD)
 
-.PHONY: all kmod userspace deps check demo e2e kunit unit dkms-check style clean
+.PHONY: all kmod userspace deps check demo e2e kunit unit dkms-check style fuzz clean

@@ -37,6 +37,9 @@ else
 	echo "FAIL unit/build" >"$res/unit.txt"
 fi
 
+stage "fuzz (libFuzzer, short run)"
+"$here/fuzz.sh" 15 || true
+
 stage "runner self-tests"
 python3 tests/runner/run.py "$res/runner.txt" >"$res/runner.log" 2>&1 || cat "$res/runner.log" >&2
 [ -s "$res/runner.txt" ] || echo "FAIL runner/run" >"$res/runner.txt"

@@ -40,15 +40,26 @@ for k in $kernels; do
 		continue
 	fi
 	echo "PASS e2e/$k/build" >>"$results"
-	echo "e2e: $k: ${#scenarios[@]} scenarios" >&2
+	# The test kernel has no drop_monitor and no socket diag: scenarios that
+	# declare "# needs: drop_monitor" or "# needs: inet_diag" run on the
+	# Debian kernels only (listed, not counted, on the test kernel).
+	run=()
+	for s in "${scenarios[@]}"; do
+		if [ "$k" = test ] && grep -q '^# needs: \(drop_monitor\|inet_diag\)' "$s"; then
+			echo "e2e: $k: not run here: $(basename "$s" .sh) ($(sed -n 's/^# needs: //p' "$s"))" >&2
+			continue
+		fi
+		run+=("$s")
+	done
+	echo "e2e: $k: ${#run[@]} scenarios" >&2
 	start=$(date +%s)
 	(cd "$top" && ND_TOP=$top ND_KVER=$k ND_MODDIR=$moddir \
-		"$here/vm-run.sh" -k "$k" -t $((120 + 200 * ${#scenarios[@]})) -o "$out" -- \
+		"$here/vm-run.sh" -k "$k" -t $((120 + 200 * ${#run[@]})) -o "$out" -- \
 		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" \
-		bash "$top/tests/e2e/run-in-guest.sh" "${scenarios[@]}")
+		bash "$top/tests/e2e/run-in-guest.sh" "${run[@]}")
 	rc=$?
 	echo "e2e: $k: guest finished in $(($(date +%s) - start)) s (status $rc)" >&2
-	for s in "${scenarios[@]}"; do
+	for s in "${run[@]}"; do
 		name=$(basename "$s" .sh)
 		line=$(grep -E "^(PASS|FAIL) $name\$" "$out/e2e.txt" 2>/dev/null)
 		[ -n "$line" ] || line="FAIL $name"

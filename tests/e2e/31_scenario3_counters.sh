@@ -3,6 +3,7 @@
 # alike from the client; in the server's namespace different counters move
 # (OUTPUT: SYN-ACK retransmissions and a SYN_RECV socket), and the drop
 # records name the hook point.
+# needs: inet_diag (ss; the test kernel has no socket diag)
 . "$ND_TOP/tests/e2e/lib.sh"
 nd_load
 mk_server

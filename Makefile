@@ -10,6 +10,9 @@ TOP := $(CURDIR)
 KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
 	else . $(TOP)/scripts/matrix.sh; echo $$NETDROP_DEFAULT_KVER; fi)
 BUILD := $(TOP)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell cat $(TOP)/VERSION)
 
 all: kmod userspace
 
@@ -19,6 +22,40 @@ kmod:
 userspace:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	ninja -C $(BUILD)
+	gzip -9nc packaging/netdropctl.8 >$(BUILD)/netdropctl.8.gz
+
+# netdropctl, its man page and completion, the udev rule; the module is
+# installed by DKMS (make dkms-install) or by hand (insmod).
+install: userspace
+	install -D -m 0755 $(BUILD)/userspace/netdropctl $(DESTDIR)$(PREFIX)/bin/netdropctl
+	install -D -m 0644 $(BUILD)/netdropctl.8.gz $(DESTDIR)$(PREFIX)/share/man/man8/netdropctl.8.gz
+	install -D -m 0644 packaging/netdropctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/netdropctl
+	install -D -m 0644 packaging/60-netdrop.rules $(DESTDIR)/etc/udev/rules.d/60-netdrop.rules
+	install -D -m 0644 packaging/netdrop.modules-load.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/netdrop/modules-load.d/netdrop.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/netdropctl $(DESTDIR)$(PREFIX)/share/man/man8/netdropctl.8.gz \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/netdropctl \
+		$(DESTDIR)/etc/udev/rules.d/60-netdrop.rules
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/netdrop
+
+# DKMS: KVER=... for one kernel, default every installed kernel with headers.
+dkms-install:
+	rm -rf /usr/src/netdrop-$(VERSION) && mkdir -p /usr/src/netdrop-$(VERSION)
+	cp -a dkms.conf VERSION include /usr/src/netdrop-$(VERSION)/
+	rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
+		--exclude tests kmod /usr/src/netdrop-$(VERSION)/
+	dkms add -m netdrop -v $(VERSION) || true
+	if [ -n "$(DKMS_KVER)" ]; then dkms install -m netdrop -v $(VERSION) -k $(DKMS_KVER); \
+	else dkms install -m netdrop -v $(VERSION) --all 2>/dev/null || \
+		for k in $$(ls /lib/modules); do [ -d /lib/modules/$$k/build ] && \
+			dkms install -m netdrop -v $(VERSION) -k $$k; done; fi
+
+dkms-remove:
+	dkms remove -m netdrop -v $(VERSION) --all || true
+	rm -rf /usr/src/netdrop-$(VERSION)
 
 deps:
 	scripts/install-deps.sh
@@ -51,4 +88,4 @@ clean:
 	$(MAKE) -C kmod clean KVER=$(KVER) || true
 	rm -rf $(BUILD)
 
-.PHONY: all kmod userspace deps check demo e2e kunit unit dkms-check style fuzz clean
+.PHONY: all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean

@@ -54,7 +54,8 @@ for k in $kernels; do
 	echo "e2e: $k: ${#run[@]} scenarios" >&2
 	start=$(date +%s)
 	(cd "$top" && ND_TOP=$top ND_KVER=$k ND_MODDIR=$moddir \
-		"$here/vm-run.sh" -k "$k" -t $((120 + 200 * ${#run[@]})) -o "$out" -- \
+		"$here/vm-run.sh" -k "$k" -t $((120 + 200 * ${#run[@]})) -o "$out" \
+		-a "$([ "$k" = test ] && echo kmemleak=on)" -- \
 		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" \
 		bash "$top/tests/e2e/run-in-guest.sh" "${run[@]}")
 	rc=$?
@@ -69,6 +70,9 @@ for k in $kernels; do
 			tail -n 25 "$out/e2e-$name.log" >&2 2>/dev/null
 		fi
 	done
+	if line=$(grep -E "^(PASS|FAIL) kmemleak" "$out/e2e.txt" 2>/dev/null); then
+		echo "${line%% *} e2e/$k/kmemleak" >>"$results"
+	fi
 	# The whole boot must be free of kernel reports (vm-run exits 3).
 	if [ $rc = 0 ]; then
 		echo "PASS e2e/$k/kernel-log-clean" >>"$results"

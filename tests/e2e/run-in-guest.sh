@@ -22,6 +22,13 @@ cleanup() {
 	nft flush ruleset 2>/dev/null
 }
 
+# kmemleak (test kernel): forget what boot left, so that the final scan
+# reports only what the scenarios leaked.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	echo clear >/sys/kernel/debug/kmemleak
+fi
+
 for t in "$@"; do
 	name=$(basename "$t" .sh)
 	mark=$(dmesg | wc -l)
@@ -42,4 +49,17 @@ for t in "$@"; do
 		echo "FAIL $name" >>"$results/e2e.txt"
 	fi
 done
+# With kmemleak (the test kernel), everything the scenarios did must have
+# been freed: scan and fail on any suspect.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >"$results/kmemleak.txt"
+	if [ -s "$results/kmemleak.txt" ]; then
+		echo "FAIL kmemleak" >>"$results/e2e.txt"
+	else
+		echo "PASS kmemleak" >>"$results/e2e.txt"
+	fi
+fi
 exit 0

@@ -1,0 +1,43 @@
+#!/bin/bash
+# Packaging check (host): make deb, dpkg -i both packages, the module is
+# built for every matrix kernel with the right vermagic, dkms status shows
+# it, netdropctl runs; removal leaves nothing behind.  With -g, also loads
+# the DKMS-installed module with modprobe in a guest per matrix kernel and
+# runs a smoke scenario, before removal.  PASS/FAIL to build/results/deb.txt.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/matrix.sh"
+ver=$(cat "$top/VERSION")
+res="$top/build/results/deb.txt"
+mkdir -p "$(dirname "$res")"
+: >"$res"
+result() { echo "$1 deb/$2" >>"$res"; [ "$1" = PASS ] || echo "deb: FAIL $2" >&2; }
+check() { local name=$1; shift; if "$@" >/tmp/deb-check.log 2>&1; then result PASS "$name"; else cat /tmp/deb-check.log >&2; result FAIL "$name"; fi; }
+
+dpkg -r netdropctl netdrop-dkms >/dev/null 2>&1
+check build "$here/mkdeb.sh"
+check install dpkg -i "$top/build/deb/netdrop-dkms_${ver}_all.deb" "$top"/build/deb/netdropctl_"${ver}"_*.deb
+for k in $NETDROP_MATRIX; do
+	ko=$(ls /lib/modules/$k/updates/dkms/netdrop.ko* 2>/dev/null | head -n 1)
+	check "module-installed/$k" test -n "$ko"
+	check "vermagic/$k" test "$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')" = "$k"
+	check "dkms-status/$k" sh -c "dkms status -m netdrop -v $ver -k $k | grep -q installed"
+done
+check netdropctl-version sh -c "/usr/bin/netdropctl --version | grep -q 'netdropctl $ver'"
+check man-page test -f /usr/share/man/man8/netdropctl.8.gz
+check udev-rule test -f /etc/udev/rules.d/60-netdrop.rules
+if [ "${1:-}" = -g ]; then
+	for k in $NETDROP_MATRIX; do
+		check "guest-modprobe-smoke/$k" "$here/vm-run.sh" -k "$k" -t 300 -o "$top/build/deb-guest-$k" -- \
+			bash "$top/tests/e2e/deb-smoke.sh"
+	done
+fi
+check remove dpkg --purge netdropctl netdrop-dkms
+for k in $NETDROP_MATRIX; do
+	check "nothing-left/$k" sh -c "! ls /lib/modules/$k/updates/dkms/netdrop.ko* 2>/dev/null"
+done
+check nothing-left/src test ! -e "/usr/src/netdrop-$ver"
+check nothing-left/dkms test ! -e "/var/lib/dkms/netdrop"
+check nothing-left/bin test ! -e /usr/bin/netdropctl
+! grep -q '^FAIL' "$res"

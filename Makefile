@@ -5,6 +5,8 @@
 #   make demo            scenario 1 in a QEMU guest: dump-hooks and stream
 #   make e2e | kunit | unit | dkms-check | style   one suite
 #   make fuzz            the libFuzzer targets, 5 minutes each
+#   make e2e-kasan       every e2e scenario on the KASAN+lockdep+kmemleak test kernel
+#   make deb             netdrop-dkms and netdropctl .deb packages in build/deb
 .DEFAULT_GOAL := all
 TOP := $(CURDIR)
 KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
@@ -72,6 +74,12 @@ e2e: deps userspace
 kunit: deps
 	scripts/kunit.sh
 
+e2e-kasan: deps userspace
+	scripts/e2e.sh -k test
+
+deb: userspace
+	scripts/mkdeb.sh
+
 unit: userspace
 	cd $(BUILD) && ctest --output-on-failure
 
@@ -88,4 +96,4 @@ clean:
 	$(MAKE) -C kmod clean KVER=$(KVER) || true
 	rm -rf $(BUILD)
 
-.PHONY: all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean
+.PHONY: e2e-kasan deb all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean

@@ -37,9 +37,6 @@ else
 	echo "FAIL unit/build" >"$res/unit.txt"
 fi
 
-stage "fuzz (libFuzzer, short run)"
-"$here/fuzz.sh" 15 || true
-
 stage "runner self-tests"
 python3 tests/runner/run.py "$res/runner.txt" >"$res/runner.log" 2>&1 || cat "$res/runner.log" >&2
 [ -s "$res/runner.txt" ] || echo "FAIL runner/run" >"$res/runner.txt"
@@ -52,22 +49,28 @@ stage "style"
 # guest locks get descheduled), and most scenarios are sequential anyway.
 . "$here/matrix.sh"
 export ND_GUEST_CPUS=1
-stage "KUnit (test kernel) and bench self-test"
+stage "KUnit (test kernel), bench self-test, fuzz (libFuzzer, short run)"
 "$here/kunit.sh" 2>"$res/kunit.log" &
 "$here/bench-selftest.sh" 2>"$res/bench.log" &
+"$here/fuzz.sh" 10 2>"$res/fuzz.log" &
 wait
-grep -h FAIL "$res/kunit.log" "$res/bench.log" >&2
+grep -h FAIL "$res/kunit.log" "$res/bench.log" "$res/fuzz.log" >&2
 
-stage "e2e (kernel matrix, one guest per kernel)"
+stage "e2e (kernel matrix, one guest per kernel; core scenarios on the KASAN+lockdep+kmemleak test kernel)"
 for k in $NETDROP_MATRIX; do
 	"$here/e2e.sh" -k "$k" 2>"$res/e2e-$k.log" &
 done
+# Under KASAN and TCG a scenario takes about 100 s: the scenarios that
+# drive every probe type (tracepoint, kretprobes, kprobes) and concurrent
+# sessions.  "make e2e-kasan" runs them all.
+"$here/e2e.sh" -k test "$top"/tests/e2e/{13,20,30}_*.sh 2>"$res/e2e-test.log" &
 wait
 cat "$res"/e2e-*.log >&2
 unset ND_GUEST_CPUS
 
-stage "DKMS"
+stage "DKMS and Debian packages (guest modprobe smoke on each matrix kernel)"
 "$here/dkms-check.sh" || true
+"$here/deb-check.sh" -g || true
 
 passed=$(cat "$res"/*.txt | grep -c '^PASS')
 failed=$(cat "$res"/*.txt | grep -c '^FAIL')

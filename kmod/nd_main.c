@@ -77,17 +77,6 @@ static unsigned int nd_nr_sessions;	/* under nd_lock */
 static unsigned int nd_nr_enabled;	/* under nd_lock */
 static unsigned int nd_nr_hook_sessions; /* enabled with OPT_HOOKS, nd_lock */
 
-static u8 nd_context(void)
-{
-	if (in_nmi())
-		return NETDROP_CTX_NMI;
-	if (in_hardirq())
-		return NETDROP_CTX_HARDIRQ;
-	if (in_serving_softirq())
-		return NETDROP_CTX_SOFTIRQ;
-	return NETDROP_CTX_TASK;
-}
-
 /* What every session sees of one drop, decoded at most once. */
 struct nd_event {
 	const struct sk_buff *skb;
@@ -147,6 +136,58 @@ static void nd_put_names(struct netdrop_hook_names *n,
 	strscpy(n->module, h->module, sizeof(n->module));
 	strscpy(n->table, h->table, sizeof(n->table));
 	strscpy(n->chain, h->chain, sizeof(n->chain));
+}
+
+/*
+ * Captures the kernel stack into @frames and drops the frames of netdrop
+ * and of the tracing machinery above the interesting one: up to @first
+ * (the drop location, a return address that is on the stack) when it is
+ * found, else the frames inside this module.  Returns the depth.
+ */
+static u16 nd_capture_stack(unsigned long *frames, unsigned long first)
+{
+	unsigned int n = stack_trace_save(frames, NETDROP_MAX_STACK, 0);
+	unsigned int i, skip = 0;
+
+	for (i = 0; i < n && i < 16; i++) {
+		if (first && frames[i] == first) {
+			skip = i;
+			break;
+		}
+		if (!skip && !within_module(frames[i], THIS_MODULE))
+			skip = i;
+	}
+	memmove(frames, frames + skip, (n - skip) * sizeof(*frames));
+	return n - skip;
+}
+
+/*
+ * Finishes a record of @len reserved bytes at ring position @pos whose
+ * fixed and optional parts take @used bytes: captures the stack at the
+ * end when @stack, gives back what the stack did not use (if nobody
+ * reserved after us), publishes, and wakes a sleeping reader at the
+ * watermark.  Returns the stack depth.
+ */
+static u16 nd_record_finish(struct nd_session *s, struct nd_ring *ring,
+			    struct netdrop_rec_hdr *hdr, unsigned long pos,
+			    u32 used, u32 len, bool stack, unsigned long first)
+{
+	u16 nr_stack = 0;
+
+	if (stack) {
+		nr_stack = nd_capture_stack((unsigned long *)((u8 *)hdr + used),
+					    first);
+		hdr->flags |= NETDROP_RF_STACK;
+	}
+	hdr->size = used + nr_stack * sizeof(u64);
+	if (hdr->size < len && !nd_ring_shrink(ring, pos, len, hdr->size)) {
+		memset((u8 *)hdr + hdr->size, 0, len - hdr->size);
+		hdr->size = len;
+	}
+	nd_ring_commit(ring);
+	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
+		irq_work_queue(&s->wakeup);
+	return nr_stack;
 }
 
 /*
@@ -214,23 +255,10 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	}
 	used = ALIGN(off, 8);
 	memset((u8 *)rec + off, 0, used - off);
-	if (stack) {
-		rec->nr_stack = stack_trace_save((unsigned long *)((u8 *)rec + used),
-						 NETDROP_MAX_STACK, 2);
+	if (stack)
 		rec->stack_off = used;
-		rec->hdr.flags |= NETDROP_RF_STACK;
-		used += rec->nr_stack * sizeof(u64);
-	}
-	/* Give back what the stack did not use, if nobody reserved after us. */
-	rec->hdr.size = used;
-	if (used < len && !nd_ring_shrink(ring, pos, len, used)) {
-		memset((u8 *)rec + used, 0, len - used);
-		rec->hdr.size = len;
-	}
-	nd_ring_commit(ring);
-
-	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
-		irq_work_queue(&s->wakeup);
+	rec->nr_stack = nd_record_finish(s, ring, &rec->hdr, pos, used, len,
+					 stack, ev->location);
 	return;
 filtered:
 	local64_inc(&nd_ctrs(ring)->filtered);
@@ -317,21 +345,10 @@ void nd_emit_reset(const struct netdrop_reset *r, u32 ifindex)
 			rec->location = 0;
 			rec->skb = 0;
 		}
-		if (stack) {
-			rec->nr_stack = stack_trace_save((unsigned long *)(rec + 1),
-							 NETDROP_MAX_STACK, 2);
-			rec->stack_off = sizeof(*rec);
-			rec->hdr.flags |= NETDROP_RF_STACK;
-			used += rec->nr_stack * sizeof(u64);
-		}
-		rec->hdr.size = used;
-		if (used < len && !nd_ring_shrink(ring, pos, len, used)) {
-			memset((u8 *)rec + used, 0, len - used);
-			rec->hdr.size = len;
-		}
-		nd_ring_commit(ring);
-		if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
-			irq_work_queue(&s->wakeup);
+		if (stack)
+			rec->stack_off = used;
+		rec->nr_stack = nd_record_finish(s, ring, &rec->hdr, pos, used,
+						 len, stack, 0);
 	}
 	rcu_read_unlock();
 }

@@ -28,18 +28,8 @@
 #include <net/rstreason.h>
 #endif
 #include "nd_decode.h"
+#include "nd_ring.h"
 #include "nd_reset.h"
-
-static u8 nd_reset_ctx(void)
-{
-	if (in_nmi())
-		return NETDROP_CTX_NMI;
-	if (in_hardirq())
-		return NETDROP_CTX_HARDIRQ;
-	if (in_serving_softirq())
-		return NETDROP_CTX_SOFTIRQ;
-	return NETDROP_CTX_TASK;
-}
 
 static void nd_reset_init(struct netdrop_reset *r, u8 kind, unsigned long fn)
 {
@@ -50,7 +40,7 @@ static void nd_reset_init(struct netdrop_reset *r, u8 kind, unsigned long fn)
 	r->cpu = smp_processor_id();
 	r->pid = current->tgid;
 	r->kind = kind;
-	r->ctx = nd_reset_ctx();
+	r->ctx = nd_context();
 	r->state = NETDROP_TCP_STATE_NONE;
 	memcpy(r->comm, current->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';

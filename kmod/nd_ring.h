@@ -5,6 +5,7 @@
 #include <linux/types.h>
 #include <asm/local.h>
 #include <asm/local64.h>
+#include <linux/preempt.h>
 #include <netdrop/netdrop.h>
 
 /*
@@ -64,5 +65,17 @@ u64 nd_ring_avail(const struct nd_ring *ring);
 
 int nd_ring_mmap(struct nd_ring *ring, struct vm_area_struct *vma,
 		 unsigned long offset);
+
+/* Where the producer runs, for the record (enum netdrop_ctx). */
+static inline u8 nd_context(void)
+{
+	if (in_nmi())
+		return NETDROP_CTX_NMI;
+	if (in_hardirq())
+		return NETDROP_CTX_HARDIRQ;
+	if (in_serving_softirq())
+		return NETDROP_CTX_SOFTIRQ;
+	return NETDROP_CTX_TASK;
+}
 
 #endif

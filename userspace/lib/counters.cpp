@@ -10,16 +10,11 @@
 #include <sstream>
 #include <vector>
 
+#include "fileio.hpp"
+
 namespace netdrop {
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string_view> split_ws(std::string_view line) {
   std::vector<std::string_view> out;

@@ -91,6 +91,26 @@ void json_hook(std::string& out, const Drop& d) {
   out += o;
 }
 
+std::string frame_text(Symbolizer& symbols, uint64_t a) {
+  Resolved f = symbols.resolve(a);
+  std::string s = format_location(f, a);
+  if (f.sym != nullptr && !f.sym->module.empty()) s += fmt::format(" [{}]", f.sym->module);
+  return s;
+}
+
+// "stack": ["sym+0xoff [module]", ...] for a drop or a reset.
+template <typename Record>
+void json_stack(std::string& out, const Record& r, Symbolizer& symbols) {
+  if (r.stack_size() == 0) return;
+  json_key(out, "stack");
+  out += '[';
+  for (size_t i = 0; i < r.stack_size(); i++) {
+    if (i > 0) out += ',';
+    append_json_string(out, frame_text(symbols, r.frame(i)));
+  }
+  out += ']';
+}
+
 }  // namespace
 
 std::string ViewContext::reason_name(uint32_t value) const {
@@ -112,17 +132,6 @@ std::string_view reset_kind_name(uint8_t kind) {
     default: return "?";
   }
 }
-
-namespace {
-
-std::string frame_text(Symbolizer& symbols, uint64_t a) {
-  Resolved f = symbols.resolve(a);
-  std::string s = format_location(f, a);
-  if (f.sym != nullptr && !f.sym->module.empty()) s += fmt::format(" [{}]", f.sym->module);
-  return s;
-}
-
-}  // namespace
 
 std::string format_reset_text(const Reset& r, ViewContext& ctx) {
   const netdrop_reset& x = r.raw;
@@ -177,15 +186,7 @@ std::string format_reset_json(const Reset& r, ViewContext& ctx) {
   json_str(out, "comm", r.comm());
   json_str(out, "context", context_name(x.ctx));
   json_num(out, "seq", x.seq);
-  if (r.stack_size() > 0) {
-    json_key(out, "stack");
-    out += '[';
-    for (size_t i = 0; i < r.stack_size(); i++) {
-      if (i > 0) out += ',';
-      append_json_string(out, frame_text(*ctx.symbols, r.frame(i)));
-    }
-    out += ']';
-  }
+  json_stack(out, r, *ctx.symbols);
   out += '}';
   return out;
 }
@@ -242,12 +243,7 @@ std::string format_text(const Drop& d, ViewContext& ctx) {
   if (!d.ifname().empty()) line += fmt::format(" dev {}", d.ifname());
   line += fmt::format(" netns {}", r.netns);
   if (d.hook_names) line += " " + hook_text(d);
-  for (size_t i = 0; i < d.stack_size(); i++) {
-    uint64_t a = d.frame(i);
-    Resolved f = ctx.symbols->resolve(a);
-    line += fmt::format("\n    {}", format_location(f, a));
-    if (f.sym != nullptr && !f.sym->module.empty()) line += fmt::format(" [{}]", f.sym->module);
-  }
+  for (size_t i = 0; i < d.stack_size(); i++) line += "\n    " + frame_text(*ctx.symbols, d.frame(i));
   return line;
 }
 
@@ -285,19 +281,7 @@ std::string format_json(const Drop& d, ViewContext& ctx) {
     json_num(out, "icmp_code", r.icmp_code);
   }
   if (d.hook_names) json_hook(out, d);
-  if (d.stack_size() > 0) {
-    json_key(out, "stack");
-    out += '[';
-    for (size_t i = 0; i < d.stack_size(); i++) {
-      if (i > 0) out += ',';
-      uint64_t a = d.frame(i);
-      Resolved f = ctx.symbols->resolve(a);
-      std::string s = format_location(f, a);
-      if (f.sym != nullptr && !f.sym->module.empty()) s += fmt::format(" [{}]", f.sym->module);
-      append_json_string(out, s);
-    }
-    out += ']';
-  }
+  json_stack(out, d, *ctx.symbols);
   out += '}';
   return out;
 }

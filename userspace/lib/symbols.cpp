@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "fileio.hpp"
+
 namespace netdrop {
 
 namespace {
@@ -25,16 +27,7 @@ constexpr uint64_t max_symbol_span = 1U << 20;
 
 }  // namespace
 
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Symbolizer::Symbolizer(std::string path, int reload_interval_ms)
     : path_(std::move(path)), reload_interval_ms_(reload_interval_ms) {

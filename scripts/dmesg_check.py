@@ -2,7 +2,13 @@
 """Fails (exit 1) when a kernel log holds a report the tests must not cause.
 
 Usage: dmesg_check.py LOG [LOG...]   (a missing LOG is skipped)
+       dmesg_check.py --boot-only LOG [LOG...]
 Prints each offending line with its file.  Imported by the runner's tests.
+
+--boot-only exits 0 only when there are reports and every one of them came
+before TESTS_START (written to the kernel log by the guest's init just
+before the tests run): the kernel failed on its own, while booting, and
+the runner boots again once instead of blaming the tests.
 """
 import re
 import sys
@@ -35,9 +41,28 @@ REPORT_PATTERNS = [
 _REPORT = re.compile("|".join(f"(?:{p})" for p in REPORT_PATTERNS))
 
 
+TESTS_START = "netdrop-guest: tests start"
+
+
 def find_reports(lines):
     """Returns the lines that are kernel reports."""
     return [line for line in lines if _REPORT.search(line)]
+
+
+def boot_only(lines):
+    """True when there are reports and all precede TESTS_START."""
+    seen_start = False
+    before = after = 0
+    for line in lines:
+        if TESTS_START in line:
+            seen_start = True
+            continue
+        if _REPORT.search(line):
+            if seen_start:
+                after += 1
+            else:
+                before += 1
+    return seen_start and before > 0 and after == 0
 
 
 def main(paths):
@@ -59,5 +84,18 @@ def main(paths):
     return 1 if bad else 0
 
 
+def main_boot_only(paths):
+    for path in paths:
+        try:
+            with open(path, errors="replace") as f:
+                if boot_only(f.read().splitlines()):
+                    return 0
+        except FileNotFoundError:
+            continue
+    return 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--boot-only"]:
+        sys.exit(main_boot_only(sys.argv[2:]))
     sys.exit(main(sys.argv[1:]))

@@ -40,6 +40,7 @@ hostname netdrop-guest
 ip link set lo up
 cd "$cwd"
 echo "guest: $(uname -r) $(nproc) cpus, running cmd.sh" >/dev/console
+echo "netdrop-guest: tests start" >/dev/kmsg
 sh /tmp/results/cmd.sh >/tmp/results/output.log 2>&1 </dev/null
 rc=$?
 dmesg >/tmp/results/dmesg

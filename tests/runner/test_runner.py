@@ -134,3 +134,20 @@ class KtapTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BootOnlyTest(unittest.TestCase):
+    START = "[    9.000000] " + dmesg_check.TESTS_START
+
+    def test_report_before_start_only(self):
+        lines = CLEAN_BOOT.splitlines() + [REPORTS[2], self.START, "[   10.0] netdrop: loaded"]
+        self.assertTrue(dmesg_check.boot_only(lines))
+
+    def test_report_after_start_is_not_boot_only(self):
+        lines = [REPORTS[2], self.START, REPORTS[1]]
+        self.assertFalse(dmesg_check.boot_only(lines))
+        self.assertFalse(dmesg_check.boot_only([self.START, REPORTS[1]]))
+
+    def test_no_start_marker_or_no_report(self):
+        self.assertFalse(dmesg_check.boot_only([REPORTS[2]]))
+        self.assertFalse(dmesg_check.boot_only([self.START]))

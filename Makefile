@@ -5,7 +5,7 @@
 #   make demo            scenario 1 in a QEMU guest: dump-hooks and stream
 #   make e2e | kunit | unit | dkms-check | style   one suite
 #   make fuzz            the libFuzzer targets, 5 minutes each
-#   make e2e-kasan       every e2e scenario on the KASAN+lockdep+kmemleak test kernel
+#   make e2e-kasan       every e2e scenario on the KASAN+lockdep test kernel, then a kmemleak scan
 #   make deb             netdrop-dkms and netdropctl .deb packages in build/deb
 .DEFAULT_GOAL := all
 TOP := $(CURDIR)
@@ -75,7 +75,7 @@ kunit: deps
 	scripts/kunit.sh
 
 e2e-kasan: deps userspace
-	scripts/e2e.sh -k test
+	ND_KMEMLEAK=1 scripts/e2e.sh -k test
 
 deb: userspace
 	scripts/mkdeb.sh

@@ -56,7 +56,7 @@ stage "KUnit (test kernel), bench self-test, fuzz (libFuzzer, short run)"
 wait
 grep -h FAIL "$res/kunit.log" "$res/bench.log" "$res/fuzz.log" >&2
 
-stage "e2e (kernel matrix, one guest per kernel; core scenarios on the KASAN+lockdep+kmemleak test kernel)"
+stage "e2e (kernel matrix, one guest per kernel; core scenarios on the KASAN+lockdep test kernel)"
 for k in $NETDROP_MATRIX; do
 	"$here/e2e.sh" -k "$k" 2>"$res/e2e-$k.log" &
 done

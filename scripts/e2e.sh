@@ -52,10 +52,17 @@ for k in $kernels; do
 		run+=("$s")
 	done
 	echo "e2e: $k: ${#run[@]} scenarios" >&2
+	# KASAN under TCG is slow: about 150 s a scenario and a minute to boot.
+	# ND_KMEMLEAK=1 (make e2e-kasan) also scans for leaks after the suite.
+	timeout=$((120 + 200 * ${#run[@]}))
+	append=
+	if [ "$k" = test ]; then
+		timeout=$((600 + 300 * ${#run[@]}))
+		[ "${ND_KMEMLEAK:-0}" = 1 ] && append=kmemleak=on && timeout=$((timeout + 900))
+	fi
 	start=$(date +%s)
 	(cd "$top" && ND_TOP=$top ND_KVER=$k ND_MODDIR=$moddir \
-		"$here/vm-run.sh" -k "$k" -t $((120 + 200 * ${#run[@]})) -o "$out" \
-		-a "$([ "$k" = test ] && echo kmemleak=on)" -- \
+		"$here/vm-run.sh" -k "$k" -t "$timeout" -o "$out" -a "$append" -- \
 		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" \
 		bash "$top/tests/e2e/run-in-guest.sh" "${run[@]}")
 	rc=$?

@@ -24,7 +24,9 @@ cleanup() {
 
 # kmemleak (test kernel): forget what boot left, so that the final scan
 # reports only what the scenarios leaked.
-if [ -w /sys/kernel/debug/kmemleak ]; then
+kmemleak=false
+grep -qw kmemleak=on /proc/cmdline && [ -w /sys/kernel/debug/kmemleak ] && kmemleak=true
+if $kmemleak; then
 	echo scan >/sys/kernel/debug/kmemleak
 	echo clear >/sys/kernel/debug/kmemleak
 fi
@@ -51,7 +53,7 @@ for t in "$@"; do
 done
 # With kmemleak (the test kernel), everything the scenarios did must have
 # been freed: scan and fail on any suspect.
-if [ -w /sys/kernel/debug/kmemleak ]; then
+if $kmemleak; then
 	echo scan >/sys/kernel/debug/kmemleak
 	sleep 5
 	echo scan >/sys/kernel/debug/kmemleak

@@ -287,6 +287,15 @@ static void nd_verdict_rescan(void)
 		vp->seen = false;
 	for (i = 0; i < n; i++) {
 		vp = nd_vprobe_find(funcs[i]);
+		/*
+		 * A module unloaded and loaded again can put its hook at the
+		 * same address: the old kprobe was disarmed ("gone") when the
+		 * module went away, so probe the new code afresh.
+		 */
+		if (vp && vp->krp.kp.addr && kprobe_gone(&vp->krp.kp)) {
+			nd_vprobe_del(vp);
+			vp = NULL;
+		}
 		if (vp)
 			vp->seen = true;
 		else

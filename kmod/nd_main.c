@@ -58,6 +58,11 @@ MODULE_PARM_DESC(max_sessions, "Maximum number of open sessions");
 
 struct nd_session {
 	struct list_head active;	/* on nd_active while enabled */
+	struct list_head node;		/* on nd_sessions while open */
+	u32 id;				/* for the session listing */
+	struct pid *opener;		/* thread group that opened it */
+	char comm[TASK_COMM_LEN];
+	u64 opened_ns;			/* CLOCK_BOOTTIME */
 	struct mutex lock;		/* configuration of this session */
 	struct nd_filter __rcu *filter;
 	struct nd_ring **rings;		/* [nr_cpu_ids], NULL until needed */
@@ -73,6 +78,8 @@ struct nd_session {
 
 static DEFINE_MUTEX(nd_lock);
 static LIST_HEAD(nd_active);
+static LIST_HEAD(nd_sessions);		/* every open session, nd_lock */
+static u32 nd_last_id;			/* nd_lock */
 static unsigned int nd_nr_sessions;	/* under nd_lock */
 static unsigned int nd_nr_enabled;	/* under nd_lock */
 static unsigned int nd_nr_hook_sessions; /* enabled with OPT_HOOKS, nd_lock */
@@ -379,27 +386,34 @@ static void nd_wakeup(struct irq_work *work)
 	wake_up_interruptible(&s->wq);
 }
 
+/*
+ * The rings are published complete (release), once, and stay until the
+ * session is released: poll and the session listing read them without
+ * the session lock (acquire).
+ */
 static int nd_session_alloc_rings(struct nd_session *s)
 {
+	struct nd_ring **rings;
 	int cpu;
 
 	lockdep_assert_held(&s->lock);
 	if (s->rings)
 		return 0;
-	s->rings = kcalloc(nr_cpu_ids, sizeof(*s->rings), GFP_KERNEL);
-	if (!s->rings)
+	rings = kcalloc(nr_cpu_ids, sizeof(*rings), GFP_KERNEL);
+	if (!rings)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		s->rings[cpu] = nd_ring_alloc(cpu, s->ring_size);
-		if (!s->rings[cpu])
+		rings[cpu] = nd_ring_alloc(cpu, s->ring_size);
+		if (!rings[cpu])
 			goto nomem;
 	}
+	/* Pairs with the acquire in nd_poll() and nd_describe_session(). */
+	smp_store_release(&s->rings, rings);
 	return 0;
 nomem:
 	for_each_possible_cpu(cpu)
-		nd_ring_free(s->rings[cpu]);
-	kfree(s->rings);
-	s->rings = NULL;
+		nd_ring_free(rings[cpu]);
+	kfree(rings);
 	return -ENOMEM;
 }
 
@@ -463,7 +477,7 @@ static int nd_session_enable(struct nd_session *s)
 	}
 	nd_nr_enabled++;
 	list_add_tail_rcu(&s->active, &nd_active);
-	s->enabled = true;
+	WRITE_ONCE(s->enabled, true);
 	mutex_unlock(&nd_lock);
 	return nd_session_sync_probes(s);
 }
@@ -477,7 +491,7 @@ static void nd_session_disable(struct nd_session *s)
 		return;
 	mutex_lock(&nd_lock);
 	list_del_rcu(&s->active);
-	s->enabled = false;
+	WRITE_ONCE(s->enabled, false);
 	last = --nd_nr_enabled == 0;
 	if (last)
 		unregister_trace_kfree_skb(nd_probe, NULL);
@@ -516,6 +530,8 @@ static int nd_open(struct inode *inode, struct file *file)
 	 * for CAP_SYSLOG.  Checked once, at open, against the opener.
 	 */
 	s->show_addrs = has_capability_noaudit(current, CAP_SYSLOG);
+	get_task_comm(s->comm, current);
+	s->opened_ns = ktime_get_boottime_ns();
 
 	mutex_lock(&nd_lock);
 	if (nd_nr_sessions >= max_sessions) {
@@ -525,6 +541,9 @@ static int nd_open(struct inode *inode, struct file *file)
 		return -EBUSY;
 	}
 	nd_nr_sessions++;
+	s->id = ++nd_last_id;
+	s->opener = get_pid(task_tgid(current));
+	list_add_tail(&s->node, &nd_sessions);
 	mutex_unlock(&nd_lock);
 	file->private_data = s;
 	return nonseekable_open(inode, file);
@@ -542,6 +561,12 @@ static int nd_release(struct inode *inode, struct file *file)
 	mutex_lock(&s->lock);
 	nd_session_disable(s);
 	mutex_unlock(&s->lock);
+	/* Off the listing before its rings go. */
+	mutex_lock(&nd_lock);
+	list_del(&s->node);
+	nd_nr_sessions--;
+	mutex_unlock(&nd_lock);
+	put_pid(s->opener);
 	irq_work_sync(&s->wakeup);
 	if (s->rings) {
 		for_each_possible_cpu(cpu)
@@ -551,9 +576,6 @@ static int nd_release(struct inode *inode, struct file *file)
 	kfree(rcu_dereference_protected(s->filter, true));
 	mutex_destroy(&s->lock);
 	kfree(s);
-	mutex_lock(&nd_lock);
-	nd_nr_sessions--;
-	mutex_unlock(&nd_lock);
 	return 0;
 }
 
@@ -604,6 +626,104 @@ static void nd_fill_stats(struct nd_session *s, struct netdrop_stats *st)
 		}
 	}
 	mutex_unlock(&s->lock);
+}
+
+static void nd_describe_session(struct nd_session *s, struct nd_session *self,
+				struct netdrop_session_entry *e, u64 *lost,
+				u32 nr_lost)
+{
+	const struct nd_filter *nf;
+	struct nd_ring **rings;
+	int cpu;
+
+	/* Pairs with the release in nd_session_alloc_rings(). */
+	rings = smp_load_acquire(&s->rings);
+	BUILD_BUG_ON(sizeof(e->comm) != sizeof(s->comm));
+	e->id = s->id;
+	e->pid = pid_vnr(s->opener);
+	e->opened_ns = s->opened_ns;
+	e->ring_size = READ_ONCE(s->ring_size);
+	memcpy(e->comm, s->comm, sizeof(e->comm));
+	if (READ_ONCE(s->enabled))
+		e->flags |= NETDROP_SF_ENABLED;
+	if (s == self)
+		e->flags |= NETDROP_SF_SELF;
+	rcu_read_lock();
+	nf = rcu_dereference(s->filter);
+	e->fields = nf->f.fields;
+	e->options = nf->f.options;
+	e->events = nf->f.events;
+	rcu_read_unlock();
+	if (!rings)
+		return;
+	e->flags |= NETDROP_SF_RINGS;
+	for_each_possible_cpu(cpu) {
+		struct nd_counters *c = nd_ctrs(rings[cpu]);
+		u64 l = local64_read(&c->lost);
+
+		e->seen += local64_read(&c->seen);
+		e->filtered += local64_read(&c->filtered);
+		e->recorded += local64_read(&c->recorded);
+		e->lost += l;
+		if (cpu < nr_lost)
+			lost[cpu] = l;
+	}
+}
+
+/*
+ * A snapshot taken under nd_lock (a listed session keeps its rings),
+ * copied to user space after the lock is dropped.
+ */
+static int nd_list_sessions(struct nd_session *self,
+			    struct netdrop_sessions_req *req)
+{
+	u32 nr_lost = 0, cap, n = 0, i;
+	struct netdrop_session_entry *e;
+	struct nd_session *s;
+	u64 *lost = NULL;
+	int err = 0;
+
+	if (req->lost) {
+		if (req->nr_cpus > NETDROP_MAX_SESSION_CPUS)
+			return -EINVAL;
+		nr_lost = min_t(u32, req->nr_cpus, nr_cpu_ids);
+	}
+	mutex_lock(&nd_lock);
+	cap = min(req->count, nd_nr_sessions);
+	e = kvcalloc(max(cap, 1U), sizeof(*e), GFP_KERNEL);
+	if (e && nr_lost)
+		lost = kvcalloc(max(cap, 1U), (size_t)nr_lost * sizeof(u64),
+				GFP_KERNEL);
+	if (!e || (nr_lost && !lost)) {
+		mutex_unlock(&nd_lock);
+		err = -ENOMEM;
+		goto out;
+	}
+	list_for_each_entry(s, &nd_sessions, node) {
+		if (n == cap)
+			break;
+		nd_describe_session(s, self, &e[n],
+				    lost ? &lost[(size_t)n * nr_lost] : NULL,
+				    nr_lost);
+		n++;
+	}
+	req->count = nd_nr_sessions;
+	mutex_unlock(&nd_lock);
+	req->nr_cpus = nr_cpu_ids;
+	if (n && copy_to_user(u64_to_user_ptr(req->buf), e, n * sizeof(*e)))
+		err = -EFAULT;
+	for (i = 0; !err && lost && i < n; i++) {
+		void __user *row = u64_to_user_ptr(req->lost +
+			(u64)i * req->nr_cpus * sizeof(u64));
+
+		if (copy_to_user(row, &lost[(size_t)i * nr_lost],
+				 nr_lost * sizeof(u64)))
+			err = -EFAULT;
+	}
+out:
+	kvfree(lost);
+	kvfree(e);
+	return err;
 }
 
 static int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
@@ -670,6 +790,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		struct netdrop_filter filter;
 		struct netdrop_reasons_req reasons;
 		struct netdrop_hooks_req hooks;
+		struct netdrop_sessions_req sessions;
 		u32 u32;
 	} *u;
 	long err;
@@ -690,6 +811,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case NETDROP_IOC_SET_FILTER:
 	case NETDROP_IOC_GET_REASONS:
 	case NETDROP_IOC_GET_HOOKS:
+	case NETDROP_IOC_GET_SESSIONS:
 	case NETDROP_IOC_SET_RING:
 	case NETDROP_IOC_SET_WATERMARK:
 		break;
@@ -726,6 +848,9 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case NETDROP_IOC_GET_HOOKS:
 		err = nd_hooks_ioctl(&u->hooks, s->show_addrs);
 		break;
+	case NETDROP_IOC_GET_SESSIONS:
+		err = nd_list_sessions(s, &u->sessions);
+		break;
 	case NETDROP_IOC_GET_REASONS:
 		if (u->reasons.kind > NETDROP_REASONS_RESET) {
 			err = -EINVAL;
@@ -751,7 +876,8 @@ static __poll_t nd_poll(struct file *file, struct poll_table_struct *wait)
 	int cpu;
 
 	poll_wait(file, &s->wq, wait);
-	rings = READ_ONCE(s->rings);
+	/* Pairs with the release in nd_session_alloc_rings(). */
+	rings = smp_load_acquire(&s->rings);
 	if (!rings)
 		return 0;
 	for_each_possible_cpu(cpu)

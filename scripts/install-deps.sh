@@ -19,7 +19,7 @@ packages=(
 
 NETDROP_RESOLVE=newest
 . "$here/matrix.sh"
-for k in $NETDROP_MATRIX; do
+for k in $NETDROP_MATRIX $NETDROP_RT_KVER; do
 	packages+=("linux-image-$k-unsigned" "linux-headers-$k")
 done
 
@@ -40,7 +40,7 @@ fi
 
 # The kernel images are installed for their files only; we never boot the host
 # with them.  Make sure the module trees are complete (depmod output present).
-for k in $NETDROP_MATRIX; do
+for k in $NETDROP_MATRIX $NETDROP_RT_KVER; do
 	[ -e "/lib/modules/$k/modules.dep" ] || depmod "$k"
 done
 

@@ -41,7 +41,7 @@
 #endif
 
 #define NETDROP_ABI_MAJOR 1
-#define NETDROP_ABI_MINOR 0
+#define NETDROP_ABI_MINOR 1
 #define NETDROP_DEVICE "/dev/netdrop"
 
 #define NETDROP_MMAP_CPU_STRIDE (1ULL << 32)
@@ -357,6 +357,40 @@ struct netdrop_hooks_req {
 	__u32 pad;
 };
 
+/* NETDROP_IOC_GET_SESSIONS (ABI 1.1): every open session of the module. */
+/* netdrop_session_entry.flags */
+#define NETDROP_SF_ENABLED	(1U << 0)	/* capturing */
+#define NETDROP_SF_SELF		(1U << 1)	/* the caller's own session */
+#define NETDROP_SF_RINGS	(1U << 2)	/* rings allocated (counters valid) */
+
+struct netdrop_session_entry {
+	__u32 id;		/* 1, 2, ... in the order opened */
+	__u32 pid;		/* opener's process in the caller's pid ns, 0 if not visible */
+	__u64 opened_ns;	/* CLOCK_BOOTTIME at open */
+	__u32 ring_size;	/* data bytes per CPU ring */
+	__u32 flags;		/* NETDROP_SF_* */
+	__u32 fields;		/* its filter: NETDROP_F_* */
+	__u32 options;		/* NETDROP_OPT_* */
+	__u32 events;		/* NETDROP_EV_* */
+	__u32 pad;
+	__u64 seen;		/* totals over all CPUs */
+	__u64 filtered;
+	__u64 recorded;
+	__u64 lost;
+	char comm[NETDROP_COMMLEN];	/* opener's command */
+};
+
+#define NETDROP_MAX_SESSION_CPUS 65536
+
+struct netdrop_sessions_req {
+	__u64 buf;		/* user pointer to struct netdrop_session_entry[] */
+	__u64 lost;		/* 0, or user pointer to __u64[count][nr_cpus]:
+				 * records each session lost on each CPU */
+	__u32 count;		/* in: capacity; out: open sessions */
+	__u32 nr_cpus;		/* in: row length of lost (at most
+				 * NETDROP_MAX_SESSION_CPUS); out: nr_cpu_ids */
+};
+
 #define NETDROP_IOC_MAGIC 0xD7
 #define NETDROP_IOC_GET_INFO	_IOR(NETDROP_IOC_MAGIC, 1, struct netdrop_info)
 #define NETDROP_IOC_SET_RING	_IOW(NETDROP_IOC_MAGIC, 2, __u32)
@@ -367,5 +401,6 @@ struct netdrop_hooks_req {
 #define NETDROP_IOC_GET_STATS	_IOR(NETDROP_IOC_MAGIC, 7, struct netdrop_stats)
 #define NETDROP_IOC_GET_REASONS	_IOWR(NETDROP_IOC_MAGIC, 8, struct netdrop_reasons_req)
 #define NETDROP_IOC_GET_HOOKS	_IOWR(NETDROP_IOC_MAGIC, 9, struct netdrop_hooks_req)
+#define NETDROP_IOC_GET_SESSIONS _IOWR(NETDROP_IOC_MAGIC, 10, struct netdrop_sessions_req)
 
 #endif /* _UAPI_NETDROP_H */

@@ -14,6 +14,10 @@ nd_wait_capturing 1
 kill -STOP $pid
 sent=$(udp c8 10.0.0.3 7100 3000)
 sleep 1
+# While the reader is stopped, status lists its session: ring size and
+# the records it lost on each CPU.
+"$ND_CTL" status --json >/tmp/status.json || fail "status --json"
+"$ND_CTL" status
 kill -CONT $pid
 sleep 1
 nd_stop $pid
@@ -28,3 +32,16 @@ assert_eq "$((after - before))" 3000 "UdpNoPorts moved by the datagrams sent"
 assert_eq "$((recorded + lost))" 3000 "recorded + lost = drops"
 assert_ge "$lost" 1 "a tiny ring lost records (and said so)"
 assert_eq "$shown" "$recorded" "every recorded record was delivered"
+
+note "status listed the stopped reader's session"
+q() { jq -r "$1" /tmp/status.json; }
+assert_eq "$(q '.sessions | length')" 2 "two sessions listed (the reader and status itself)"
+assert_eq "$(q '[.sessions[] | select(.self)] | length')" 1 "status marks its own session"
+reader='.sessions[] | select(.self | not)'
+assert_eq "$(q "$reader | .pid")" "$pid" "the reader's pid"
+assert_eq "$(q "$reader | .comm")" netdropctl "the reader's command"
+assert_eq "$(q "$reader | .state")" capturing "the reader is capturing"
+assert_eq "$(q "$reader | .ring_size")" 8192 "its ring size"
+assert_eq "$(q "$reader | .lost")" "$lost" "lost, as the reader reported at exit"
+assert_eq "$(q "$reader | [.lost_per_cpu[]] | add")" "$lost" "per-CPU lost counts sum to lost"
+assert_eq "$(q "$reader | .recorded + .lost")" 3000 "recorded + lost while the reader was stopped"

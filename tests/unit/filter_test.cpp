@@ -119,5 +119,5 @@ TEST(FilterSpec, ToKernel) {
   EXPECT_EQ(f.options, NETDROP_OPT_STACK | NETDROP_OPT_HOOKS);
   EXPECT_EQ(f.snaplen, static_cast<uint32_t>(NETDROP_MAX_SNAPLEN));
   s.reasons.assign(NETDROP_MAX_REASONS + 1, 1);
-  EXPECT_THROW(s.to_kernel(), UsageError);
+  EXPECT_THROW((void)s.to_kernel(), UsageError);
 }

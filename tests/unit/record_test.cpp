@@ -124,6 +124,10 @@ TEST(Record, AbiLayoutIsStable) {
   EXPECT_EQ(sizeof(netdrop_filter) % 8, 0U);
   EXPECT_EQ(sizeof(netdrop_hook_entry) % 8, 0U);
   EXPECT_EQ(offsetof(netdrop_ring_ctrl, lost) - offsetof(netdrop_ring_ctrl, seen), 24U);
+  // ABI 1.1: the session listing.
+  EXPECT_EQ(sizeof(netdrop_session_entry), 88U);
+  EXPECT_EQ(offsetof(netdrop_session_entry, seen), 40U);
+  EXPECT_EQ(sizeof(netdrop_sessions_req), 24U);
 }
 
 TEST(Record, Names) {

@@ -90,6 +90,33 @@ std::vector<Reason> read_reasons(int fd, uint32_t kind) {
   return out;
 }
 
+std::optional<std::vector<SessionListing>> list_sessions(int fd, uint32_t nr_cpu_ids) {
+  // Sessions may open between the two calls: ask again until it fits.
+  std::vector<netdrop_session_entry> entries(8);
+  std::vector<uint64_t> lost;
+  netdrop_sessions_req req{};
+  for (;;) {
+    lost.assign(entries.size() * nr_cpu_ids, 0);
+    req.buf = reinterpret_cast<uintptr_t>(entries.data());
+    req.lost = reinterpret_cast<uintptr_t>(lost.data());
+    req.count = static_cast<uint32_t>(entries.size());
+    req.nr_cpus = nr_cpu_ids;
+    if (ioctl(fd, NETDROP_IOC_GET_SESSIONS, &req) != 0) {
+      if (errno == ENOTTY) return std::nullopt;
+      fail_ioctl("listing sessions");
+    }
+    if (req.count <= entries.size()) break;
+    entries.resize(req.count + 4);
+  }
+  std::vector<SessionListing> out(req.count);
+  for (size_t i = 0; i < out.size(); i++) {
+    out[i].entry = entries[i];
+    auto row = lost.begin() + static_cast<ptrdiff_t>(i * nr_cpu_ids);
+    out[i].lost_per_cpu.assign(row, row + std::min(nr_cpu_ids, req.nr_cpus));
+  }
+  return out;
+}
+
 Session::Session(const std::string& path) {
   int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) throw SystemError(open_error(path, errno));

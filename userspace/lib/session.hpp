@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -71,6 +72,16 @@ struct Reason {
 };
 
 std::vector<Reason> read_reasons(int fd, uint32_t kind = NETDROP_REASONS_DROP);
+
+// One open session of the module (NETDROP_IOC_GET_SESSIONS, ABI 1.1) and
+// the records it lost on each CPU (index = CPU number).
+struct SessionListing {
+  netdrop_session_entry entry{};
+  std::vector<uint64_t> lost_per_cpu;
+};
+
+// Every open session; std::nullopt when the module predates the listing.
+std::optional<std::vector<SessionListing>> list_sessions(int fd, uint32_t nr_cpu_ids);
 
 class Session {
  public:

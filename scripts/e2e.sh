@@ -1,16 +1,21 @@
 #!/bin/bash
 # Runs the e2e scenarios in one guest per kernel of the matrix.
-#   e2e.sh [-k "KVER ..."] [SCENARIO ...]
-# Results: build/results/e2e-KVER.txt ("PASS e2e/KVER/NAME" lines), logs under
-# build/e2e/KVER/.
+#   e2e.sh [-k "KVER ..."] [-n RUN] [SCENARIO ...]
+# Results: build/results/e2e-KVER[-RUN].txt ("PASS e2e/KVER[-RUN]/NAME"
+# lines), logs under build/e2e/KVER[-RUN]/.  -n names a run, so that one
+# kernel can run several guests (in parallel or one after another).
+# Scenarios that declare "# needs: smp" run only in guests with two or more
+# vCPUs (ND_GUEST_CPUS, default 2).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 . "$here/matrix.sh"
 kernels=$NETDROP_MATRIX
-while getopts "k:" opt; do
+run_name=
+while getopts "k:n:" opt; do
 	case $opt in
 	k) kernels=$OPTARG ;;
+	n) run_name=-$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -30,28 +35,37 @@ mkdir -p "$resdir"
 all_ok=true
 for k in $kernels; do
 	# One results file per kernel: kernels can be run in parallel.
-	results="$resdir/e2e-$k.txt"
+	id=$k$run_name
+	results="$resdir/e2e-$id.txt"
 	: >"$results"
-	out="$logdir/$k"
+	out="$logdir/$id"
 	rm -rf "$out" && mkdir -p "$out"
-	if ! moddir=$("$here/build-kmod.sh" "$k"); then
-		echo "FAIL e2e/$k/build" >>"$results"
+	# ND_PREBUILT=1: make check built every kernel's modules before
+	# starting guests in parallel (two builds into one tree would race).
+	if [ "${ND_PREBUILT:-0}" = 1 ] && [ -f "$top/build/kmod/$k/src/kmod/netdrop.ko" ]; then
+		moddir=$top/build/kmod/$k/src/kmod
+	elif ! moddir=$("$here/build-kmod.sh" "$k"); then
+		echo "FAIL e2e/$id/build" >>"$results"
 		all_ok=false
 		continue
 	fi
-	echo "PASS e2e/$k/build" >>"$results"
+	echo "PASS e2e/$id/build" >>"$results"
 	# The test kernel has no drop_monitor and no socket diag: scenarios that
 	# declare "# needs: drop_monitor" or "# needs: inet_diag" run on the
 	# Debian kernels only (listed, not counted, on the test kernel).
 	run=()
 	for s in "${scenarios[@]}"; do
 		if [ "$k" = test ] && grep -q '^# needs: \(drop_monitor\|inet_diag\)' "$s"; then
-			echo "e2e: $k: not run here: $(basename "$s" .sh) ($(sed -n 's/^# needs: //p' "$s"))" >&2
+			echo "e2e: $id: not run here: $(basename "$s" .sh) ($(sed -n 's/^# needs: //p' "$s"))" >&2
+			continue
+		fi
+		if [ "${ND_GUEST_CPUS:-2}" -lt 2 ] && grep -q '^# needs: smp' "$s"; then
+			echo "e2e: $id: not run in a 1-vCPU guest: $(basename "$s" .sh)" >&2
 			continue
 		fi
 		run+=("$s")
 	done
-	echo "e2e: $k: ${#run[@]} scenarios" >&2
+	echo "e2e: $id: ${#run[@]} scenarios" >&2
 	# KASAN under TCG is slow: about 150 s a scenario and a minute to boot.
 	# ND_KMEMLEAK=1 (make e2e-kasan) also scans for leaks after the suite.
 	timeout=$((120 + 200 * ${#run[@]}))
@@ -64,29 +78,31 @@ for k in $kernels; do
 	(cd "$top" && ND_TOP=$top ND_KVER=$k ND_MODDIR=$moddir \
 		"$here/vm-run.sh" -k "$k" -t "$timeout" -o "$out" -a "$append" -- \
 		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" \
+		ND_STRESS_SECONDS="${ND_STRESS_SECONDS:-}" ND_RELOAD_TIMES="${ND_RELOAD_TIMES:-}" \
+		ND_FUZZ_CALLS="${ND_FUZZ_CALLS:-}" \
 		bash "$top/tests/e2e/run-in-guest.sh" "${run[@]}")
 	rc=$?
-	echo "e2e: $k: guest finished in $(($(date +%s) - start)) s (status $rc)" >&2
+	echo "e2e: $id: guest finished in $(($(date +%s) - start)) s (status $rc)" >&2
 	for s in "${run[@]}"; do
 		name=$(basename "$s" .sh)
 		line=$(grep -E "^(PASS|FAIL) $name\$" "$out/e2e.txt" 2>/dev/null)
 		[ -n "$line" ] || line="FAIL $name"
-		echo "${line%% *} e2e/$k/$name" >>"$results"
+		echo "${line%% *} e2e/$id/$name" >>"$results"
 		if [ "${line%% *}" = FAIL ]; then
-			echo "---- $k/$name (log: $out/e2e-$name.log)" >&2
+			echo "---- $id/$name (log: $out/e2e-$name.log)" >&2
 			tail -n 25 "$out/e2e-$name.log" >&2 2>/dev/null
 		fi
 	done
 	if line=$(grep -E "^(PASS|FAIL) kmemleak" "$out/e2e.txt" 2>/dev/null); then
-		echo "${line%% *} e2e/$k/kmemleak" >>"$results"
+		echo "${line%% *} e2e/$id/kmemleak" >>"$results"
 	fi
 	# The whole boot must be free of kernel reports (vm-run exits 3).
 	if [ $rc = 0 ]; then
-		echo "PASS e2e/$k/kernel-log-clean" >>"$results"
+		echo "PASS e2e/$id/kernel-log-clean" >>"$results"
 	else
-		echo "FAIL e2e/$k/kernel-log-clean (vm-run status $rc)" >>"$results"
+		echo "FAIL e2e/$id/kernel-log-clean (vm-run status $rc)" >>"$results"
 	fi
-	echo "e2e: $k: $(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed" >&2
+	echo "e2e: $id: $(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed" >&2
 	grep -q '^FAIL' "$results" && all_ok=false
 done
 $all_ok

@@ -18,6 +18,12 @@ kver=$NETDROP_DEFAULT_KVER
 timeout=600
 out=
 cpus=${ND_GUEST_CPUS:-2}
+# One TCG thread for all vCPUs (ND_TCG_THREAD=multi for one per vCPU).
+# Multi-threaded TCG does not keep cross-modifying code coherent enough for
+# the kernel's text_poke_bp(): toggling a tracepoint while another vCPU
+# runs through it ends in "Oops: int3" (6.12) or an RCU stall (6.1), with
+# or without netdrop (scripts/repro-mttcg-textpoke.sh).  Single-threaded, a
+# guest of N vCPUs uses one host core, so guests can run side by side.
 mem=
 append=
 while getopts "k:t:o:c:m:a:" opt; do
@@ -69,7 +75,7 @@ run_guest() {
 	rm -f "$out/rc" "$out/dmesg" "$out/output.log" "$out/console.log"
 	status=0
 	timeout --foreground -k 10 "$timeout" \
-		qemu-system-x86_64 -accel tcg -cpu max -smp "$cpus" -m "$mem" \
+		qemu-system-x86_64 -accel "tcg,thread=${ND_TCG_THREAD:-single}" -cpu max -smp "$cpus" -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$out/console.log" \
 		-kernel "$kernel" "${initrd[@]}" -append "$cmdline" \

@@ -1,4 +1,6 @@
 #!/bin/bash
+# needs: smp (the fuzzer closes fds from a second thread; the storm runs on every CPU)
+# timeout: 1200 (the KASAN test kernel under TCG)
 # Hostile input for /dev/netdrop (issue 7): ND_FUZZ_CALLS (default 100000)
 # random ioctls (numbers, sizes, NULL/kernel/unmapped/straddling pointers,
 # random requests), mmaps (wrong offsets and sizes, PROT_WRITE on data and
@@ -8,6 +10,7 @@
 # report; devfuzz itself fails if a data or control page ever maps writable.
 . "$ND_TOP/tests/e2e/lib.sh"
 calls=${ND_FUZZ_CALLS:-100000}
+calls=${calls:-100000}
 nd_load
 seed=$(date +%s)
 echo "seed $seed"

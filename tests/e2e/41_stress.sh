@@ -1,4 +1,6 @@
 #!/bin/bash
+# needs: smp (the fuzzer closes fds from a second thread; the storm runs on every CPU)
+# timeout: 1200 (the KASAN test kernel under TCG)
 # Stress (issue 7): a drop storm (one UDP flooder per CPU at a closed port)
 # while 4 workers open sessions, pick 8 KiB or 64 KiB rings, filter on
 # ports of their own, enable, start readers that get SIGKILLed mid-read,

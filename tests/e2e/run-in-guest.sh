@@ -36,7 +36,9 @@ for t in "$@"; do
 	mark=$(dmesg | wc -l)
 	echo "=== $name" >/dev/console
 	start=$(date +%s)
-	(cd /tmp && timeout -k 5 300 bash "$t") >"$results/e2e-$name.log" 2>&1
+	# A scenario may declare "# timeout: SECONDS" (default 300).
+	limit=$(sed -n 's/^# timeout: \([0-9]*\).*/\1/p' "$t" | head -n 1)
+	(cd /tmp && timeout -k 5 "${limit:-300}" bash "$t") >"$results/e2e-$name.log" 2>&1
 	rc=$?
 	cleanup
 	dmesg | tail -n +"$((mark + 1))" >"/tmp/dmesg-$name"

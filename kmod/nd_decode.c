@@ -22,7 +22,13 @@
 #include <net/ipv6.h>
 #include "nd_decode.h"
 
-#define ND_MAX_EXTHDRS 8
+/*
+ * IPv6 extension headers followed before giving up.  The kernel itself
+ * has no limit below what fits in a packet; hostile senders chain dozens
+ * (tests/e2e/43 sends 24) and the port behind them is what the user wants.
+ * Each step is one bounded 8-byte read.
+ */
+#define ND_MAX_EXTHDRS 32
 
 /* Reads @len bytes at @off from skb->data (off may be negative). */
 static const void *nd_read(const struct sk_buff *skb, int off, int len,
@@ -221,6 +227,20 @@ int nd_decode(const struct sk_buff *skb, struct netdrop_drop *rec)
 	if (off == INT_MIN)
 		return INT_MIN;
 	version = *(const u8 *)nd_read(skb, off, 1, &version) >> 4;
+	/*
+	 * The kernel goes by the ethertype: a version nibble that disagrees
+	 * with it is garbage, not a packet of the other family, and another
+	 * ethertype is not IP at all.  Keep the bytes (snaplen), decode
+	 * nothing.  Protocol 0 (not set yet, local output) trusts the nibble.
+	 */
+	if ((skb->protocol == htons(ETH_P_IP) && version != 4) ||
+	    (skb->protocol == htons(ETH_P_IPV6) && version != 6)) {
+		rec->hdr.flags |= NETDROP_RF_MALFORMED;
+		return off;
+	}
+	if (skb->protocol && skb->protocol != htons(ETH_P_IP) &&
+	    skb->protocol != htons(ETH_P_IPV6))
+		return off;
 	if (version == 4)
 		nd_decode_ipv4(skb, off, rec);
 	else

@@ -172,7 +172,8 @@ u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
 	return c.n;
 }
 
-int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs)
+int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs,
+		   const struct net *scope)
 {
 	struct netdrop_hook_entry *tmp = NULL;
 	struct net *net;
@@ -189,6 +190,11 @@ int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs)
 		net = get_net(current->nsproxy->net_ns);
 	} else {
 		return -EINVAL;
+	}
+	/* A session scoped to one namespace lists that namespace only. */
+	if (scope && !net_eq(net, scope)) {
+		put_net(net);
+		return -EPERM;
 	}
 	if (want) {
 		tmp = kvcalloc(want, sizeof(*tmp), GFP_KERNEL);

@@ -19,6 +19,7 @@ u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
 void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		      struct netdrop_hook_entry *e);
 
-int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs);
+int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs,
+		   const struct net *scope);
 
 #endif

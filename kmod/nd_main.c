@@ -72,6 +72,13 @@ struct nd_session {
 	bool hooks;			/* holds a hook attribution reference */
 	bool resets;			/* holds a reset probes reference */
 	bool show_addrs;		/* opener may read kernel addresses */
+	/*
+	 * Opened with CAP_NET_ADMIN only over its own network namespace (a
+	 * container): it sees that namespace's drops and resets only.  The
+	 * reference keeps the inode number from being reused.
+	 */
+	struct net *scope;
+	u32 scope_netns;		/* its inode, 0: every namespace */
 	wait_queue_head_t wq;
 	struct irq_work wakeup;
 };
@@ -504,18 +511,40 @@ static void nd_session_disable(struct nd_session *s)
 	nd_session_sync_probes(s);
 }
 
+/* A scoped session's filter always selects its own namespace. */
+static void nd_scope_filter(struct nd_session *s, struct netdrop_filter *f)
+{
+	if (!s->scope_netns)
+		return;
+	f->fields |= NETDROP_F_NETNS;
+	f->netns = s->scope_netns;
+}
+
 static int nd_open(struct inode *inode, struct file *file)
 {
 	struct nd_session *s;
 	struct nd_filter *nf;
 
-	if (!capable(CAP_NET_ADMIN))
+	struct net *net = current->nsproxy->net_ns;
+	bool global = capable(CAP_NET_ADMIN);
+
+	/*
+	 * CAP_NET_ADMIN in the initial user namespace: every drop.  Only over
+	 * the caller's own network namespace (root in a container with its
+	 * own user and network namespaces): that namespace's drops only.
+	 */
+	if (!global && !ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	nf = kzalloc(sizeof(*nf), GFP_KERNEL);
 	if (!s || !nf)
 		goto nomem;
+	if (!global) {
+		s->scope = get_net(net);
+		s->scope_netns = net->ns.inum;
+	}
 	nf->f.size = sizeof(nf->f);
+	nd_scope_filter(s, &nf->f);
 	nd_filter_prepare(nf);
 	RCU_INIT_POINTER(s->filter, nf);
 	mutex_init(&s->lock);
@@ -536,6 +565,8 @@ static int nd_open(struct inode *inode, struct file *file)
 	mutex_lock(&nd_lock);
 	if (nd_nr_sessions >= max_sessions) {
 		mutex_unlock(&nd_lock);
+		if (s->scope)
+			put_net(s->scope);
 		kfree(s);
 		kfree(nf);
 		return -EBUSY;
@@ -567,6 +598,8 @@ static int nd_release(struct inode *inode, struct file *file)
 	nd_nr_sessions--;
 	mutex_unlock(&nd_lock);
 	put_pid(s->opener);
+	if (s->scope)
+		put_net(s->scope);
 	irq_work_sync(&s->wakeup);
 	if (s->rings) {
 		for_each_possible_cpu(cpu)
@@ -700,6 +733,8 @@ static int nd_list_sessions(struct nd_session *self,
 		goto out;
 	}
 	list_for_each_entry(s, &nd_sessions, node) {
+		if (self->scope_netns && s->scope_netns != self->scope_netns)
+			continue;
 		if (n == cap)
 			break;
 		nd_describe_session(s, self, &e[n],
@@ -708,6 +743,11 @@ static int nd_list_sessions(struct nd_session *self,
 		n++;
 	}
 	req->count = nd_nr_sessions;
+	if (self->scope_netns) {
+		req->count = 0;
+		list_for_each_entry(s, &nd_sessions, node)
+			req->count += s->scope_netns == self->scope_netns;
+	}
 	mutex_unlock(&nd_lock);
 	req->nr_cpus = nr_cpu_ids;
 	if (n && copy_to_user(u64_to_user_ptr(req->buf), e, n * sizeof(*e)))
@@ -737,10 +777,14 @@ static int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 	if (!s->show_addrs && ((f->options & NETDROP_OPT_STACK) ||
 			       (f->fields & NETDROP_F_LOCATION)))
 		return -EPERM;
+	if (s->scope_netns && (f->fields & NETDROP_F_NETNS) &&
+	    f->netns != s->scope_netns)
+		return -EPERM;
 	nf = kzalloc(sizeof(*nf), GFP_KERNEL);
 	if (!nf)
 		return -ENOMEM;
 	nf->f = *f;
+	nd_scope_filter(s, &nf->f);
 	nd_filter_prepare(nf);
 	mutex_lock(&s->lock);
 	old = rcu_replace_pointer(s->filter, nf, lockdep_is_held(&s->lock));
@@ -846,7 +890,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		err = nd_set_watermark(s, u->u32);
 		break;
 	case NETDROP_IOC_GET_HOOKS:
-		err = nd_hooks_ioctl(&u->hooks, s->show_addrs);
+		err = nd_hooks_ioctl(&u->hooks, s->show_addrs, s->scope);
 		break;
 	case NETDROP_IOC_GET_SESSIONS:
 		err = nd_list_sessions(s, &u->sessions);

@@ -377,6 +377,27 @@ static void decode_truncated_and_malformed(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_TRUNCATED);
 	kfree_skb(skb);
 
+	/* IPv6 nibble under an IPv4 ethertype: garbage, not IPv6. */
+	memset(&rec, 0, sizeof(rec));
+	build_ipv4_udp(buf, 1, 2);
+	buf[0] = 0x60;
+	skb = skb_with(test, buf, sizeof(buf));
+	skb->protocol = htons(ETH_P_IP);
+	KUNIT_EXPECT_EQ(test, nd_decode(skb, &rec), 0);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_MALFORMED);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_DECODED);
+	KUNIT_EXPECT_EQ(test, rec.family, (u8)0);
+	kfree_skb(skb);
+
+	/* An IPv4 header under another ethertype is not IP. */
+	memset(&rec, 0, sizeof(rec));
+	build_ipv4_udp(buf, 1, 2);
+	skb = skb_with(test, buf, sizeof(buf));
+	skb->protocol = htons(ETH_P_ARP);
+	KUNIT_EXPECT_EQ(test, nd_decode(skb, &rec), 0);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_DECODED);
+	kfree_skb(skb);
+
 	/* Not IP at all, no network header hint: nothing decoded. */
 	memset(&rec, 0, sizeof(rec));
 	memset(buf, 0xff, sizeof(buf));
@@ -470,6 +491,47 @@ static void decode_ipv6_exthdrs(struct kunit *test)
 	skb = skb_with(test, buf, 40 + 8 + 4);
 	nd_decode(skb, &rec);
 	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_TRUNCATED);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_L4);
+	kfree_skb(skb);
+}
+
+/* IPv6 + n destination-options headers + UDP to port 7402. */
+static int build_ipv6_chain(u8 *buf, int n)
+{
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)buf;
+	struct udphdr *uh;
+	int i;
+
+	memset(buf, 0, 40 + n * 8 + 8);
+	ip6->version = 6;
+	ip6->nexthdr = n ? NEXTHDR_DEST : IPPROTO_UDP;
+	ip6->payload_len = htons(n * 8 + 8);
+	for (i = 0; i < n; i++)
+		buf[40 + i * 8] = i == n - 1 ? IPPROTO_UDP : NEXTHDR_DEST;
+	uh = (struct udphdr *)(buf + 40 + n * 8);
+	uh->dest = htons(7402);
+	return 40 + n * 8 + 8;
+}
+
+static void decode_ipv6_long_chain(struct kunit *test)
+{
+	u8 *buf = kunit_kzalloc(test, 40 + 40 * 8 + 8, GFP_KERNEL);
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* 24 headers (what tests/e2e/43 sends): followed to the port. */
+	skb = skb_with(test, buf, build_ipv6_chain(buf, 24));
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_EQ(test, rec.l4proto, (u8)IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, rec.dport, (u16)7402);
+	kfree_skb(skb);
+
+	/* More than ND_MAX_EXTHDRS: stop, say malformed, no port. */
+	memset(&rec, 0, sizeof(rec));
+	skb = skb_with(test, buf, build_ipv6_chain(buf, ND_MAX_EXTHDRS + 1));
+	nd_decode(skb, &rec);
+	KUNIT_EXPECT_TRUE(test, rec.hdr.flags & NETDROP_RF_MALFORMED);
 	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_L4);
 	kfree_skb(skb);
 }
@@ -681,6 +743,7 @@ static struct kunit_case nd_decode_cases[] = {
 	KUNIT_CASE(decode_truncated_and_malformed),
 	KUNIT_CASE(decode_ipv4_fragment),
 	KUNIT_CASE(decode_ipv6_exthdrs),
+	KUNIT_CASE(decode_ipv6_long_chain),
 	KUNIT_CASE(decode_nonlinear),
 	KUNIT_CASE(decode_unset_network_header),
 	KUNIT_CASE(reasons_table),

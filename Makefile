@@ -77,6 +77,9 @@ kunit: deps
 e2e-kasan: deps userspace
 	ND_KMEMLEAK=1 scripts/e2e.sh -k test
 
+stress: deps userspace
+	scripts/stress.sh
+
 deb: userspace
 	scripts/mkdeb.sh
 
@@ -96,4 +99,4 @@ clean:
 	$(MAKE) -C kmod clean KVER=$(KVER) || true
 	rm -rf $(BUILD)
 
-.PHONY: e2e-kasan deb all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean
+.PHONY: stress e2e-kasan deb all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean

@@ -106,6 +106,7 @@ stage "DKMS and Debian packages (guest modprobe smoke on each matrix kernel)"
 "$here/dkms-check.sh" || true
 "$here/deb-check.sh" -g || true
 
+"$here/reliability-figures.sh" >&2
 passed=$(cat "$res"/*.txt | grep -c '^PASS')
 failed=$(cat "$res"/*.txt | grep -c '^FAIL')
 echo "== done in $(($(date +%s) - t0)) s" >&2

@@ -65,6 +65,9 @@ deps:
 check:
 	scripts/check.sh
 
+check-quick:
+	ND_QUICK=1 scripts/check.sh
+
 demo: deps userspace
 	scripts/demo.sh
 
@@ -76,6 +79,9 @@ kunit: deps
 
 e2e-kasan: deps userspace
 	ND_KMEMLEAK=1 scripts/e2e.sh -k test
+
+bench: deps userspace
+	scripts/bench.sh
 
 stress: deps userspace
 	scripts/stress.sh
@@ -99,4 +105,4 @@ clean:
 	$(MAKE) -C kmod clean KVER=$(KVER) || true
 	rm -rf $(BUILD)
 
-.PHONY: stress e2e-kasan deb all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean
+.PHONY: check-quick bench stress e2e-kasan deb all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean

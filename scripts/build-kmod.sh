@@ -27,6 +27,10 @@ if ! make -C "$kdir" M="$out/src/tests/fixtures" modules >>"$log" 2>&1; then
 	grep -E 'error|warning' "$log" >&2 || tail -n 30 "$log" >&2
 	exit 1
 fi
+if ! make -C "$kdir" M="$out/src/tests/bench/kmod" modules >>"$log" 2>&1; then
+	grep -E 'error|warning' "$log" >&2 || tail -n 30 "$log" >&2
+	exit 1
+fi
 if grep -q 'warning:' "$log"; then
 	grep 'warning:' "$log" >&2
 	echo "build-kmod: warnings are errors" >&2

@@ -1,5 +1,6 @@
 #include "format.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -14,13 +15,24 @@ namespace {
 
 constexpr int64_t ns_per_s = 1'000'000'000;
 
+// Records come in bursts within one second: the broken-down time of the
+// last second asked for is kept (localtime_r is the costliest step of a
+// text line otherwise).
 std::tm split_time(int64_t wall_ns, bool utc) {
+  struct Cached {
+    std::time_t secs = -1;
+    bool utc = false;
+    std::tm tm{};
+  };
+  thread_local Cached cache;
   std::time_t secs = static_cast<std::time_t>(wall_ns / ns_per_s);
+  if (secs == cache.secs && utc == cache.utc) return cache.tm;
   std::tm tm{};
   if (utc)
     gmtime_r(&secs, &tm);
   else
     localtime_r(&secs, &tm);
+  cache = {secs, utc, tm};
   return tm;
 }
 
@@ -46,9 +58,10 @@ std::string proto_name(const Drop& d) {
 }
 
 void json_key(std::string& out, std::string_view key) {
-  out += out.size() > 1 ? ",\"" : "\"";
-  out += key;
-  out += "\":";
+  if (out.size() > 1) out += ',';
+  out += '"';
+  out.append(key);
+  out.append("\":", 2);
 }
 
 void json_str(std::string& out, std::string_view key, std::string_view v) {
@@ -58,7 +71,8 @@ void json_str(std::string& out, std::string_view key, std::string_view v) {
 
 void json_num(std::string& out, std::string_view key, uint64_t v) {
   json_key(out, key);
-  fmt::format_to(std::back_inserter(out), "{}", v);
+  fmt::format_int digits(v);
+  out.append(digits.data(), digits.size());
 }
 
 std::string hook_text(const Drop& d) {
@@ -193,13 +207,13 @@ std::string format_reset_json(const Reset& r, ViewContext& ctx) {
 
 std::string format_clock(int64_t wall_ns, bool utc) {
   std::tm tm = split_time(wall_ns, utc);
-  return fmt::format("{:02}:{:02}:{:02}.{:09}", tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);
+  return fmt::format(FMT_COMPILE("{:02}:{:02}:{:02}.{:09}"), tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);
 }
 
 std::string format_rfc3339(int64_t wall_ns) {
   std::tm tm = split_time(wall_ns, true);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);
+  return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z"), tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);
 }
 
 std::string format_flow(const Drop& d) {
@@ -218,17 +232,21 @@ std::string format_flow(const Drop& d) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  size_t run = 0;  // start of the pending run of characters kept as they are
+  for (size_t i = 0; i < s.size(); i++) {
+    auto u = static_cast<unsigned char>(s[i]);
+    bool plain = u >= 0x20 && u < 0x7f && u != '"' && u != '\\';
+    if (plain) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    if (u == '"' || u == '\\') {
       out += '\\';
-      out += c;
-    } else if (u < 0x20 || u >= 0x7f) {
-      fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
+      out += static_cast<char>(u);
     } else {
-      out += c;
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
@@ -251,6 +269,7 @@ std::string format_json(const Drop& d, ViewContext& ctx) {
   const netdrop_drop& r = d.raw;
   Resolved loc = ctx.symbols->resolve(r.location);
   std::string out = "{";
+  out.reserve(640);
   json_str(out, "ts", format_rfc3339(static_cast<int64_t>(r.ts_ns) + ctx.realtime_offset_ns));
   json_num(out, "cpu", r.cpu);
   json_str(out, "type", "drop");

@@ -153,6 +153,18 @@ std::string_view l4_name(uint8_t proto) {
 }
 
 std::string format_addr(uint8_t family, const uint8_t* addr) {
+  if (family == AF_INET) {  // the common case, without inet_ntop's printf
+    std::string s;
+    s.reserve(15);
+    for (int i = 0; i < 4; i++) {
+      if (i != 0) s += '.';
+      unsigned v = addr[i];
+      if (v >= 100) s += static_cast<char>('0' + v / 100);
+      if (v >= 10) s += static_cast<char>('0' + v / 10 % 10);
+      s += static_cast<char>('0' + v % 10);
+    }
+    return s;
+  }
   char buf[INET6_ADDRSTRLEN] = {};
   if (family == AF_INET || family == AF_INET6) inet_ntop(family, addr, buf, sizeof(buf));
   return buf;

@@ -128,6 +128,11 @@ Session::Session(const std::string& path) {
                                   NETDROP_VERSION));
 }
 
+void Session::set_watermark(uint32_t bytes) {
+  checked_ioctl(fd_.get(), NETDROP_IOC_SET_WATERMARK, &bytes, "setting the wakeup watermark");
+  info_.watermark = bytes;
+}
+
 void Session::set_ring_size(uint32_t bytes) {
   if (ioctl(fd_.get(), NETDROP_IOC_SET_RING, &bytes) != 0) {
     if (errno == EINVAL)
@@ -175,11 +180,13 @@ netdrop_stats Session::stats() const {
   return s;
 }
 
-long Session::drain(const RecordFn& fn) {
+long Session::drain(const RecordFn& fn) { return drain_rings(rings_, fn); }
+
+long drain_rings(const std::vector<Ring>& rings, const RecordFn& fn) {
   std::vector<Pending> batch;
-  std::vector<uint64_t> ends(rings_.size());
-  for (size_t i = 0; i < rings_.size(); i++) {
-    const Ring& r = rings_[i];
+  std::vector<uint64_t> ends(rings.size());
+  for (size_t i = 0; i < rings.size(); i++) {
+    const Ring& r = rings[i];
     uint64_t head = load_acquire(&r.ctrl->producer_pos);
     uint64_t pos = r.consumer->consumer_pos;
     while (pos < head) {
@@ -202,7 +209,7 @@ long Session::drain(const RecordFn& fn) {
   }
   std::stable_sort(batch.begin(), batch.end(), [](const Pending& a, const Pending& b) { return a.ts < b.ts; });
   for (const Pending& p : batch) fn(p.rec);
-  for (size_t i = 0; i < rings_.size(); i++) store_release(&rings_[i].consumer->consumer_pos, ends[i]);
+  for (size_t i = 0; i < rings.size(); i++) store_release(&rings[i].consumer->consumer_pos, ends[i]);
   return static_cast<long>(batch.size());
 }
 

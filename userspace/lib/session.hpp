@@ -83,6 +83,12 @@ struct SessionListing {
 // Every open session; std::nullopt when the module predates the listing.
 std::optional<std::vector<SessionListing>> list_sessions(int fd, uint32_t nr_cpu_ids);
 
+using RecordFn = std::function<void(Bytes record)>;
+
+// The consumer loop: hands every record available in rings (all CPUs,
+// merged in timestamp order) to fn, then releases them.  Returns the count.
+long drain_rings(const std::vector<Ring>& rings, const RecordFn& fn);
+
 class Session {
  public:
   // Opens /dev/netdrop and checks the ABI.  Throws SystemError with the
@@ -92,6 +98,8 @@ class Session {
   [[nodiscard]] const netdrop_info& info() const { return info_; }
   [[nodiscard]] int fd() const { return fd_.get(); }
   void set_ring_size(uint32_t bytes);
+  // Bytes in a CPU's ring that wake up a poller (1 .. ring size / 2).
+  void set_watermark(uint32_t bytes);
   void set_filter(const netdrop_filter& f);
   void map_rings();
   void enable();
@@ -104,7 +112,7 @@ class Session {
   // Waits up to timeout_ms for records, then hands every available record
   // (all CPUs, merged in timestamp order) to fn and releases them.  Returns
   // the number of records, or -1 if interrupted by a signal.
-  using RecordFn = std::function<void(Bytes record)>;
+  using RecordFn = netdrop::RecordFn;
   long poll_once(int timeout_ms, const RecordFn& fn);
   // Hands records without waiting.
   long drain(const RecordFn& fn);

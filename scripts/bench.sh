@@ -12,6 +12,9 @@ top=$(dirname "$here")
 out=$top/build/bench
 mkdir -p "$out"
 
+# ND_BENCH_USER=0 skips the user-space part, ND_BENCH_KERNELS="" the kernels
+# (to run them at different times: the host must be idle for either).
+if [ "${ND_BENCH_USER:-1}" = 1 ]; then
 echo "== user space (Google Benchmark)" >&2
 cmake -S "$top" -B "$top/build/bench-build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNETDROP_BENCH=ON \
 	>"$out/cmake.log" 2>&1
@@ -19,8 +22,9 @@ ninja -C "$top/build/bench-build" netdrop_bench >>"$out/cmake.log" 2>&1
 "$top/build/bench-build/tests/bench/netdrop_bench" --benchmark_min_time=1 --benchmark_repetitions=3 \
 	--benchmark_report_aggregates_only=true --benchmark_format=json --benchmark_out="$out/userspace.json" \
 	--benchmark_out_format=json >/dev/null
+fi
 
-for k in ${ND_BENCH_KERNELS:-$NETDROP_MATRIX}; do
+for k in ${ND_BENCH_KERNELS-$NETDROP_MATRIX}; do
 	echo "== kernel $k (one guest, 1 vCPU)" >&2
 	moddir=$("$here/build-kmod.sh" "$k")
 	rm -rf "$out/guest-$k"

@@ -8,7 +8,7 @@ cd "$top"
 src=$(dirname "$("$here/build-testkernel.sh" --source-only)")
 cp="$src/scripts/checkpatch.pl"
 rc=0
-for f in kmod/nd_*.c kmod/*.h kmod/conftest/*.c kmod/tests/*.c include/netdrop/*.h tests/fixtures/*.c; do
+for f in kmod/nd_*.c kmod/*.h kmod/conftest/*.c kmod/tests/*.c include/netdrop/*.h tests/fixtures/*.c tests/bench/kmod/*.c; do
 	[ -e "$f" ] || continue
 	# UAPI headers cannot use BIT(): it is not exported to user space.
 	ignore=

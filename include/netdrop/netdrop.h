@@ -382,13 +382,16 @@ struct netdrop_session_entry {
 
 #define NETDROP_MAX_SESSION_CPUS 65536
 
+/*
+ * lost: 0, or a user pointer to __u64[count][nr_cpus], the records each
+ * session lost on each CPU.  nr_cpus: in, the row length of lost (at most
+ * NETDROP_MAX_SESSION_CPUS); out, nr_cpu_ids.
+ */
 struct netdrop_sessions_req {
 	__u64 buf;		/* user pointer to struct netdrop_session_entry[] */
-	__u64 lost;		/* 0, or user pointer to __u64[count][nr_cpus]:
-				 * records each session lost on each CPU */
+	__u64 lost;
 	__u32 count;		/* in: capacity; out: open sessions */
-	__u32 nr_cpus;		/* in: row length of lost (at most
-				 * NETDROP_MAX_SESSION_CPUS); out: nr_cpu_ids */
+	__u32 nr_cpus;
 };
 
 #define NETDROP_IOC_MAGIC 0xD7

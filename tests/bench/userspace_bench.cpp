@@ -107,33 +107,25 @@ void BM_DecodeFilter(benchmark::State& state) {
   set_counters(state);
 }
 
-void BM_TextLines(benchmark::State& state) {
+// Decodes each record and formats it as one line with format.
+template <typename Format>
+void format_lines(benchmark::State& state, Format format) {
   const Batch& b = batch();
   netdrop::Drop d;
   size_t chars = 0;
   for (auto _ : state) {
     for (size_t i = 0; i < kRecords; i++) {
       (void)netdrop::decode_record(record_at(b, i), d);
-      chars += netdrop::format_text(d, view()).size();
+      chars += format(d, view()).size();
     }
   }
   benchmark::DoNotOptimize(chars);
   set_counters(state);
 }
 
-void BM_JsonLines(benchmark::State& state) {
-  const Batch& b = batch();
-  netdrop::Drop d;
-  size_t chars = 0;
-  for (auto _ : state) {
-    for (size_t i = 0; i < kRecords; i++) {
-      (void)netdrop::decode_record(record_at(b, i), d);
-      chars += netdrop::format_json(d, view()).size();
-    }
-  }
-  benchmark::DoNotOptimize(chars);
-  set_counters(state);
-}
+void BM_TextLines(benchmark::State& state) { format_lines(state, netdrop::format_text); }
+
+void BM_JsonLines(benchmark::State& state) { format_lines(state, netdrop::format_json); }
 
 void BM_PcapngPackets(benchmark::State& state) {
   const Batch& b = batch();

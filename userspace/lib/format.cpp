@@ -36,11 +36,23 @@ std::tm split_time(int64_t wall_ns, bool utc) {
   return tm;
 }
 
+void append_endpoint(std::string& out, uint8_t family, const uint8_t* addr, uint16_t port, bool with_port);
+
 std::string endpoint(uint8_t family, const uint8_t* addr, uint16_t port, bool with_port) {
-  std::string a = format_addr(family, addr);
-  if (!with_port) return a;
-  if (family == AF_INET6) return fmt::format("[{}]:{}", a, port);
-  return fmt::format("{}:{}", a, port);
+  std::string s;
+  append_endpoint(s, family, addr, port, with_port);
+  return s;
+}
+
+void append_endpoint(std::string& out, uint8_t family, const uint8_t* addr, uint16_t port, bool with_port) {
+  bool brackets = with_port && family == AF_INET6;
+  if (brackets) out += '[';
+  out += format_addr(family, addr);
+  if (brackets) out += ']';
+  if (!with_port) return;
+  out += ':';
+  fmt::format_int digits(port);
+  out.append(digits.data(), digits.size());
 }
 
 bool has_ports(const Drop& d) {
@@ -216,17 +228,27 @@ std::string format_rfc3339(int64_t wall_ns) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, wall_ns % ns_per_s);
 }
 
-std::string format_flow(const Drop& d) {
+// Appends "proto src:sport > dst:dport [flags]..." to out.
+void append_flow(std::string& out, const Drop& d) {
   const netdrop_drop& r = d.raw;
-  if (!d.has(NETDROP_RF_DECODED)) return proto_name(d);
+  out += proto_name(d);
+  if (!d.has(NETDROP_RF_DECODED)) return;
   bool ports = has_ports(d);
-  std::string s = fmt::format("{} {} > {}", proto_name(d), endpoint(r.family, r.saddr, r.sport, ports),
-                              endpoint(r.family, r.daddr, r.dport, ports));
-  if (ports && r.l4proto == IPPROTO_TCP) s += fmt::format(" [{}]", tcp_flags_string(r.tcp_flags));
-  if (is_icmp(d)) s += fmt::format(" type {} code {}", r.icmp_type, r.icmp_code);
-  if (d.has(NETDROP_RF_FRAGMENT)) s += " frag";
-  if (d.has(NETDROP_RF_TRUNCATED)) s += " truncated";
-  if (d.has(NETDROP_RF_MALFORMED)) s += " malformed";
+  out += ' ';
+  append_endpoint(out, r.family, r.saddr, r.sport, ports);
+  out.append(" > ", 3);
+  append_endpoint(out, r.family, r.daddr, r.dport, ports);
+  if (ports && r.l4proto == IPPROTO_TCP)
+    fmt::format_to(std::back_inserter(out), " [{}]", tcp_flags_string(r.tcp_flags));
+  if (is_icmp(d)) fmt::format_to(std::back_inserter(out), FMT_COMPILE(" type {} code {}"), r.icmp_type, r.icmp_code);
+  if (d.has(NETDROP_RF_FRAGMENT)) out += " frag";
+  if (d.has(NETDROP_RF_TRUNCATED)) out += " truncated";
+  if (d.has(NETDROP_RF_MALFORMED)) out += " malformed";
+}
+
+std::string format_flow(const Drop& d) {
+  std::string s;
+  append_flow(s, d);
   return s;
 }
 
@@ -253,13 +275,34 @@ void append_json_string(std::string& out, std::string_view s) {
 std::string format_text(const Drop& d, ViewContext& ctx) {
   const netdrop_drop& r = d.raw;
   Resolved loc = ctx.symbols->resolve(r.location);
-  std::string line =
-      fmt::format("{} cpu{} {}", format_clock(static_cast<int64_t>(r.ts_ns) + ctx.realtime_offset_ns, ctx.utc), r.cpu,
-                  format_location(loc, r.location));
-  if (loc.sym != nullptr && !loc.sym->module.empty()) line += fmt::format(" [{}]", loc.sym->module);
-  line += fmt::format(" {} {}", ctx.reason_name(r.reason), format_flow(d));
-  if (!d.ifname().empty()) line += fmt::format(" dev {}", d.ifname());
-  line += fmt::format(" netns {}", r.netns);
+  std::string line = format_clock(static_cast<int64_t>(r.ts_ns) + ctx.realtime_offset_ns, ctx.utc);
+  line.reserve(200);
+  auto out = std::back_inserter(line);
+  fmt::format_to(out, FMT_COMPILE(" cpu{} "), r.cpu);
+  if (loc.sym != nullptr) {
+    line += loc.sym->name;
+    fmt::format_to(out, FMT_COMPILE("+0x{:x}"), loc.offset);
+    if (!loc.sym->module.empty()) {
+      line.append(" [", 2);
+      line += loc.sym->module;
+      line += ']';
+    }
+  } else {
+    fmt::format_to(out, FMT_COMPILE("0x{:x}"), r.location);
+  }
+  line += ' ';
+  auto reason = ctx.reason_names.find(r.reason);
+  if (reason != ctx.reason_names.end())
+    line += reason->second;
+  else
+    line += ctx.reason_name(r.reason);
+  line += ' ';
+  append_flow(line, d);
+  if (!d.ifname().empty()) {
+    line.append(" dev ", 5);
+    line += d.ifname();
+  }
+  fmt::format_to(out, FMT_COMPILE(" netns {}"), r.netns);
   if (d.hook_names) line += " " + hook_text(d);
   for (size_t i = 0; i < d.stack_size(); i++) line += "\n    " + frame_text(*ctx.symbols, d.frame(i));
   return line;

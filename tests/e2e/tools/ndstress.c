@@ -129,18 +129,29 @@ static struct netdrop_stats stats(int fd)
 	return st;
 }
 
-/* Waits until the session accounted for want matching drops. */
+/*
+ * Waits until the session accounted for want matching drops.  An
+ * overloaded guest (KASAN under TCG, a busy host) can take seconds to run
+ * the softirqs behind a burst: give up only after 20 s without progress.
+ */
 static int settle(int fd, uint64_t want)
 {
-	double end = now() + 5;
+	double stall = now() + 20;
+	uint64_t last = 0;
 	struct netdrop_stats st;
 
-	do {
+	for (;;) {
 		st = stats(fd);
 		if (st.recorded + st.lost >= want)
 			break;
+		if (st.recorded + st.lost != last) {
+			last = st.recorded + st.lost;
+			stall = now() + 20;
+		}
+		if (now() > stall)
+			break;
 		usleep(1000);
-	} while (now() < end);
+	}
 	usleep(20000);	/* anything beyond want would show now */
 	st = stats(fd);
 	return st.recorded + st.lost == want ? 0 : -1;
@@ -303,7 +314,7 @@ static int everything_worker(double end, uint64_t seed)
 		kill_reader(rd);
 		xioctl(fd, NETDROP_IOC_DISABLE, NULL, "DISABLE");
 		st = stats(fd);
-		if (st.seen != st.filtered + st.recorded + st.lost || !st.seen) {
+		if (st.seen != st.filtered + st.recorded + st.lost) {
 			fprintf(stderr,
 				"BROKEN: everything session: seen %llu != filtered %llu + recorded %llu + lost %llu\n",
 				(unsigned long long)st.seen,
@@ -319,7 +330,7 @@ static int everything_worker(double end, uint64_t seed)
 	}
 	printf("everything: %ld sessions, %llu drops seen, %llu lost on 8 KiB rings\n",
 	       iters, (unsigned long long)seen, (unsigned long long)lost);
-	return iters > 0 ? 0 : 1;
+	return iters > 0 && seen > 0 ? 0 : 1;
 }
 
 static int churn(double seconds, int workers)

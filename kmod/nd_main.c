@@ -710,7 +710,7 @@ static void nd_describe_session(struct nd_session *s, struct nd_session *self,
 static int nd_list_sessions(struct nd_session *self,
 			    struct netdrop_sessions_req *req)
 {
-	u32 nr_lost = 0, cap, n = 0, i;
+	u32 nr_lost = 0, cap, n = 0, total, i;
 	struct netdrop_session_entry *e;
 	struct nd_session *s;
 	u64 *lost = NULL;
@@ -732,22 +732,20 @@ static int nd_list_sessions(struct nd_session *self,
 		err = -ENOMEM;
 		goto out;
 	}
+	/* A scoped caller sees (and counts) its namespace's sessions only. */
+	total = 0;
 	list_for_each_entry(s, &nd_sessions, node) {
 		if (self->scope_netns && s->scope_netns != self->scope_netns)
 			continue;
+		total++;
 		if (n == cap)
-			break;
+			continue;
 		nd_describe_session(s, self, &e[n],
 				    lost ? &lost[(size_t)n * nr_lost] : NULL,
 				    nr_lost);
 		n++;
 	}
-	req->count = nd_nr_sessions;
-	if (self->scope_netns) {
-		req->count = 0;
-		list_for_each_entry(s, &nd_sessions, node)
-			req->count += s->scope_netns == self->scope_netns;
-	}
+	req->count = total;
 	mutex_unlock(&nd_lock);
 	req->nr_cpus = nr_cpu_ids;
 	if (n && copy_to_user(u64_to_user_ptr(req->buf), e, n * sizeof(*e)))

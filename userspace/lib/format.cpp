@@ -279,23 +279,14 @@ std::string format_text(const Drop& d, ViewContext& ctx) {
   line.reserve(200);
   auto out = std::back_inserter(line);
   fmt::format_to(out, FMT_COMPILE(" cpu{} "), r.cpu);
-  if (loc.sym != nullptr) {
-    line += loc.sym->name;
-    fmt::format_to(out, FMT_COMPILE("+0x{:x}"), loc.offset);
-    if (!loc.sym->module.empty()) {
-      line.append(" [", 2);
-      line += loc.sym->module;
-      line += ']';
-    }
-  } else {
-    fmt::format_to(out, FMT_COMPILE("0x{:x}"), r.location);
+  append_location(line, loc, r.location);
+  if (loc.sym != nullptr && !loc.sym->module.empty()) {
+    line.append(" [", 2);
+    line += loc.sym->module;
+    line += ']';
   }
   line += ' ';
-  auto reason = ctx.reason_names.find(r.reason);
-  if (reason != ctx.reason_names.end())
-    line += reason->second;
-  else
-    line += ctx.reason_name(r.reason);
+  line += ctx.reason_name(r.reason);
   line += ' ';
   append_flow(line, d);
   if (!d.ifname().empty()) {

@@ -1,5 +1,6 @@
 #include "symbols.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -110,9 +111,19 @@ Resolved Symbolizer::resolve(uint64_t addr) {
   return r;
 }
 
+void append_location(std::string& out, const Resolved& r, uint64_t addr) {
+  if (r.sym == nullptr) {
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("0x{:x}"), addr);
+    return;
+  }
+  out += r.sym->name;
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("+0x{:x}"), r.offset);
+}
+
 std::string format_location(const Resolved& r, uint64_t addr) {
-  if (r.sym == nullptr) return fmt::format("0x{:x}", addr);
-  return fmt::format("{}+0x{:x}", r.sym->name, r.offset);
+  std::string s;
+  append_location(s, r, addr);
+  return s;
 }
 
 std::string Symbolizer::location(uint64_t addr) { return format_location(resolve(addr), addr); }

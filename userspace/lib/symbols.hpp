@@ -56,5 +56,7 @@ class Symbolizer {
 };
 
 std::string format_location(const Resolved& r, uint64_t addr);
+// The same, appended to out.
+void append_location(std::string& out, const Resolved& r, uint64_t addr);
 
 }  // namespace netdrop

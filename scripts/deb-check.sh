@@ -9,10 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 . "$here/matrix.sh"
 ver=$(cat "$top/VERSION")
-res="$top/build/results/deb.txt"
-mkdir -p "$(dirname "$res")"
-: >"$res"
-result() { echo "$1 deb/$2" >>"$res"; [ "$1" = PASS ] || echo "deb: FAIL $2" >&2; }
+. "$here/results.sh"
+results_init deb
 check() { local name=$1; shift; if "$@" >/tmp/deb-check.log 2>&1; then result PASS "$name"; else cat /tmp/deb-check.log >&2; result FAIL "$name"; fi; }
 
 dpkg -r netdropctl netdrop-dkms >/dev/null 2>&1
@@ -40,4 +38,4 @@ done
 check nothing-left/src test ! -e "/usr/src/netdrop-$ver"
 check nothing-left/dkms test ! -e "/var/lib/dkms/netdrop"
 check nothing-left/bin test ! -e /usr/bin/netdropctl
-! grep -q '^FAIL' "$res"
+! grep -q '^FAIL' "$results"

@@ -7,10 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 . "$here/matrix.sh"
 ver=$(cat "$top/VERSION")
-results="$top/build/results/dkms.txt"
-mkdir -p "$(dirname "$results")"
-: >"$results"
-result() { echo "$1 dkms/$2" >>"$results"; [ "$1" = PASS ] || echo "dkms: FAIL $2" >&2; }
+. "$here/results.sh"
+results_init dkms
 
 conf_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 [ "$conf_ver" = "$ver" ] && result PASS version-matches || result FAIL "version-matches ($conf_ver != $ver)"

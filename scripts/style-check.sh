@@ -11,9 +11,7 @@ rc=0
 for f in kmod/nd_*.c kmod/*.h kmod/conftest/*.c kmod/tests/*.c include/netdrop/*.h tests/fixtures/*.c tests/bench/kmod/*.c; do
 	[ -e "$f" ] || continue
 	# UAPI headers cannot use BIT(): it is not exported to user space.
-	ignore=
-	case $f in include/*) ignore="--ignore BIT_MACRO" ;; esac
-	if out=$(perl "$cp" --no-tree --strict --terse $ignore -f "$f" 2>&1) && ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then
+	if out=$(perl "$cp" --no-tree --strict --terse -f "$f" 2>&1) && ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then
 		echo "PASS style/checkpatch/$f"
 	else
 		echo "$out" >&2

@@ -32,6 +32,7 @@
 #ifndef _UAPI_NETDROP_H
 #define _UAPI_NETDROP_H
 
+#include <linux/const.h>
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/ioctl.h>
@@ -44,7 +45,7 @@
 #define NETDROP_ABI_MINOR 1
 #define NETDROP_DEVICE "/dev/netdrop"
 
-#define NETDROP_MMAP_CPU_STRIDE (1ULL << 32)
+#define NETDROP_MMAP_CPU_STRIDE _BITULL(32)
 #define NETDROP_MAX_STACK 32
 #define NETDROP_MAX_SNAPLEN 256
 #define NETDROP_IFNAMSIZ 16
@@ -68,15 +69,15 @@ struct netdrop_rec_hdr {
 };
 
 /* netdrop_rec_hdr.flags */
-#define NETDROP_RF_DECODED	(1U << 0)	/* family/addresses valid */
-#define NETDROP_RF_L4		(1U << 1)	/* ports/flags/icmp valid */
-#define NETDROP_RF_TRUNCATED	(1U << 2)	/* headers cut short */
-#define NETDROP_RF_FRAGMENT	(1U << 3)	/* non-first fragment */
-#define NETDROP_RF_MALFORMED	(1U << 4)	/* header fields impossible */
-#define NETDROP_RF_STACK	(1U << 5)	/* stack present */
-#define NETDROP_RF_DATA		(1U << 6)	/* packet bytes present */
-#define NETDROP_RF_HOOK		(1U << 7)	/* hook attribution valid */
-#define NETDROP_RF_NO_NETHDR	(1U << 8)	/* network header guessed */
+#define NETDROP_RF_DECODED	_BITUL(0)	/* family/addresses valid */
+#define NETDROP_RF_L4		_BITUL(1)	/* ports/flags/icmp valid */
+#define NETDROP_RF_TRUNCATED	_BITUL(2)	/* headers cut short */
+#define NETDROP_RF_FRAGMENT	_BITUL(3)	/* non-first fragment */
+#define NETDROP_RF_MALFORMED	_BITUL(4)	/* header fields impossible */
+#define NETDROP_RF_STACK	_BITUL(5)	/* stack present */
+#define NETDROP_RF_DATA		_BITUL(6)	/* packet bytes present */
+#define NETDROP_RF_HOOK		_BITUL(7)	/* hook attribution valid */
+#define NETDROP_RF_NO_NETHDR	_BITUL(8)	/* network header guessed */
 
 /* Execution context of the drop (netdrop_drop.ctx). */
 enum netdrop_ctx {
@@ -162,13 +163,13 @@ enum netdrop_reset_kind {
 };
 
 /* netdrop_reset.facts: what explains the reset */
-#define NETDROP_RSTF_NO_SOCKET	(1U << 0)	/* no socket answered the segment */
-#define NETDROP_RSTF_TIMEWAIT	(1U << 1)	/* a TIME_WAIT socket answered */
-#define NETDROP_RSTF_REQSOCK	(1U << 2)	/* a request socket answered */
-#define NETDROP_RSTF_LINGER0	(1U << 3)	/* SO_LINGER on with linger time 0 */
-#define NETDROP_RSTF_UNREAD	(1U << 4)	/* unread data in the receive queue */
-#define NETDROP_RSTF_MEM_PRESSURE (1U << 5)	/* TCP memory pressure */
-#define NETDROP_RSTF_ORPHANS	(1U << 6)	/* orphans over tcp_max_orphans/2 */
+#define NETDROP_RSTF_NO_SOCKET	_BITUL(0)	/* no socket answered the segment */
+#define NETDROP_RSTF_TIMEWAIT	_BITUL(1)	/* a TIME_WAIT socket answered */
+#define NETDROP_RSTF_REQSOCK	_BITUL(2)	/* a request socket answered */
+#define NETDROP_RSTF_LINGER0	_BITUL(3)	/* SO_LINGER on with linger time 0 */
+#define NETDROP_RSTF_UNREAD	_BITUL(4)	/* unread data in the receive queue */
+#define NETDROP_RSTF_MEM_PRESSURE _BITUL(5)	/* TCP memory pressure */
+#define NETDROP_RSTF_ORPHANS	_BITUL(6)	/* orphans over tcp_max_orphans/2 */
 
 #define NETDROP_TCP_STATE_NONE 0xff
 
@@ -246,29 +247,29 @@ struct netdrop_stats {
 };
 
 /* Filter fields (netdrop_filter.fields): a record passes when all match. */
-#define NETDROP_F_FAMILY	(1U << 0)
-#define NETDROP_F_SRC		(1U << 1)	/* src in src/src_prefix */
-#define NETDROP_F_DST		(1U << 2)	/* dst in dst/dst_prefix */
-#define NETDROP_F_HOST		(1U << 3)	/* src or dst in host/host_prefix */
-#define NETDROP_F_L4PROTO	(1U << 4)
-#define NETDROP_F_SPORT		(1U << 5)
-#define NETDROP_F_DPORT		(1U << 6)
-#define NETDROP_F_PORT		(1U << 7)	/* sport or dport in port range */
-#define NETDROP_F_IFINDEX	(1U << 8)
-#define NETDROP_F_NETNS		(1U << 9)
-#define NETDROP_F_REASON	(1U << 10)
-#define NETDROP_F_LOCATION	(1U << 11)
-#define NETDROP_F_ALL		((1U << 12) - 1)
+#define NETDROP_F_FAMILY	_BITUL(0)
+#define NETDROP_F_SRC		_BITUL(1)	/* src in src/src_prefix */
+#define NETDROP_F_DST		_BITUL(2)	/* dst in dst/dst_prefix */
+#define NETDROP_F_HOST		_BITUL(3)	/* src or dst in host/host_prefix */
+#define NETDROP_F_L4PROTO	_BITUL(4)
+#define NETDROP_F_SPORT		_BITUL(5)
+#define NETDROP_F_DPORT		_BITUL(6)
+#define NETDROP_F_PORT		_BITUL(7)	/* sport or dport in port range */
+#define NETDROP_F_IFINDEX	_BITUL(8)
+#define NETDROP_F_NETNS		_BITUL(9)
+#define NETDROP_F_REASON	_BITUL(10)
+#define NETDROP_F_LOCATION	_BITUL(11)
+#define NETDROP_F_ALL		(_BITUL(12) - 1)
 
 /* Options (netdrop_filter.options). */
-#define NETDROP_OPT_STACK	(1U << 0)
-#define NETDROP_OPT_HOOKS	(1U << 1)	/* attribute netfilter drops */
-#define NETDROP_OPT_ALL		((1U << 2) - 1)
+#define NETDROP_OPT_STACK	_BITUL(0)
+#define NETDROP_OPT_HOOKS	_BITUL(1)	/* attribute netfilter drops */
+#define NETDROP_OPT_ALL		(_BITUL(2) - 1)
 
 /* Events (netdrop_filter.events); 0 means drops only. */
-#define NETDROP_EV_DROP		(1U << 0)
-#define NETDROP_EV_RESET	(1U << 1)
-#define NETDROP_EV_ALL		((1U << 2) - 1)
+#define NETDROP_EV_DROP		_BITUL(0)
+#define NETDROP_EV_RESET	_BITUL(1)
+#define NETDROP_EV_ALL		(_BITUL(2) - 1)
 
 struct netdrop_cidr {
 	__u8 addr[16];		/* IPv4 in the first 4 bytes */
@@ -327,9 +328,9 @@ struct netdrop_reasons_req {
 
 /* NETDROP_IOC_GET_HOOKS: the netfilter hooks of one network namespace. */
 /* netdrop_hook_entry.flags */
-#define NETDROP_HF_PLACEHOLDER	(1U << 0)	/* being unregistered */
-#define NETDROP_HF_NETDEV	(1U << 1)	/* per-device (ifindex valid) */
-#define NETDROP_HF_XTABLES	(1U << 2)	/* table is an x_tables table */
+#define NETDROP_HF_PLACEHOLDER	_BITUL(0)	/* being unregistered */
+#define NETDROP_HF_NETDEV	_BITUL(1)	/* per-device (ifindex valid) */
+#define NETDROP_HF_XTABLES	_BITUL(2)	/* table is an x_tables table */
 
 struct netdrop_hook_entry {
 	__u64 func;		/* 0 without CAP_SYSLOG */
@@ -359,9 +360,9 @@ struct netdrop_hooks_req {
 
 /* NETDROP_IOC_GET_SESSIONS (ABI 1.1): every open session of the module. */
 /* netdrop_session_entry.flags */
-#define NETDROP_SF_ENABLED	(1U << 0)	/* capturing */
-#define NETDROP_SF_SELF		(1U << 1)	/* the caller's own session */
-#define NETDROP_SF_RINGS	(1U << 2)	/* rings allocated (counters valid) */
+#define NETDROP_SF_ENABLED	_BITUL(0)	/* capturing */
+#define NETDROP_SF_SELF		_BITUL(1)	/* the caller's own session */
+#define NETDROP_SF_RINGS	_BITUL(2)	/* rings allocated (counters valid) */
 
 struct netdrop_session_entry {
 	__u32 id;		/* 1, 2, ... in the order opened */

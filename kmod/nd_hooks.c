@@ -14,6 +14,7 @@
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
+#include <linux/netfilter_bridge/ebtables.h>
 #include <linux/proc_ns.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -39,6 +40,13 @@ static void nd_split_symbol(const char *sym, struct netdrop_hook_entry *e)
 		n = ket ? ket - bra - 1 : strlen(bra + 1);
 		strscpy(e->module, bra + 1, min(n + 1, sizeof(e->module)));
 	}
+}
+
+/* ebtables' hooks have a struct ebt_table as priv, not an xt_table. */
+static bool nd_is_ebtables_hook(const struct netdrop_hook_entry *e)
+{
+	return !strncmp(e->func_name, "ebt_", 4) ||
+	       !strncmp(e->module, "ebtable", 7);
 }
 
 static bool nd_is_xtables_hook(const char *name)
@@ -81,6 +89,17 @@ void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		return;
 	}
 #endif
+	if (ops->priv && e->pf == NFPROTO_BRIDGE && nd_is_ebtables_hook(e)) {
+		const struct ebt_table *t = ops->priv;
+		char name[EBT_TABLE_MAXNAMELEN];
+
+		if (!copy_from_kernel_nofault(name, t->name, sizeof(name))) {
+			name[sizeof(name) - 1] = '\0';
+			strscpy(e->table, name, sizeof(e->table));
+			e->flags |= NETDROP_HF_XTABLES;
+		}
+		return;
+	}
 	if (ops->priv && nd_is_xtables_hook(e->func_name)) {
 		const struct xt_table *t = ops->priv;
 		char name[XT_TABLE_MAXNAMELEN];
@@ -95,6 +114,7 @@ void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 
 struct nd_collect {
 	struct netdrop_hook_entry *out;
+	const void **privs;		/* NULL, or each hook's ops->priv */
 	u32 max;
 	u32 n;
 	bool addrs;
@@ -128,6 +148,8 @@ static void nd_collect_list(struct nd_collect *c,
 			strscpy(h->ifname, dev->name, sizeof(h->ifname));
 		}
 		nd_hook_describe(ops[i], e->hooks[i].hook, h);
+		if (c->privs)
+			c->privs[c->n] = ops[i]->priv;
 	}
 }
 
@@ -141,35 +163,109 @@ static void nd_collect_family(struct nd_collect *c,
 		nd_collect_list(c, rcu_dereference(lists[h]), pf, h, NULL);
 }
 
-u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
-		     bool addrs)
+static u32 nd_collect_net(struct nd_collect *c, struct net *net)
 {
-	struct nd_collect c = { .out = out, .max = max, .addrs = addrs };
 	struct net_device *dev;
 
-	nd_collect_family(&c, net->nf.hooks_ipv4,
+	nd_collect_family(c, net->nf.hooks_ipv4,
 			  ARRAY_SIZE(net->nf.hooks_ipv4), NFPROTO_IPV4);
-	nd_collect_family(&c, net->nf.hooks_ipv6,
+	nd_collect_family(c, net->nf.hooks_ipv6,
 			  ARRAY_SIZE(net->nf.hooks_ipv6), NFPROTO_IPV6);
 #if IS_ENABLED(CONFIG_NETFILTER_FAMILY_ARP)
-	nd_collect_family(&c, net->nf.hooks_arp,
+	nd_collect_family(c, net->nf.hooks_arp,
 			  ARRAY_SIZE(net->nf.hooks_arp), NFPROTO_ARP);
 #endif
 #if IS_ENABLED(CONFIG_NETFILTER_FAMILY_BRIDGE)
-	nd_collect_family(&c, net->nf.hooks_bridge,
+	nd_collect_family(c, net->nf.hooks_bridge,
 			  ARRAY_SIZE(net->nf.hooks_bridge), NFPROTO_BRIDGE);
 #endif
 	for_each_netdev_rcu(net, dev) {
 #ifdef CONFIG_NETFILTER_INGRESS
-		nd_collect_list(&c, rcu_dereference(dev->nf_hooks_ingress),
+		nd_collect_list(c, rcu_dereference(dev->nf_hooks_ingress),
 				NFPROTO_NETDEV, NF_NETDEV_INGRESS, dev);
 #endif
 #ifdef CONFIG_NETFILTER_EGRESS
-		nd_collect_list(&c, rcu_dereference(dev->nf_hooks_egress),
+		nd_collect_list(c, rcu_dereference(dev->nf_hooks_egress),
 				NFPROTO_NETDEV, NF_NETDEV_EGRESS, dev);
 #endif
 	}
-	return c.n;
+	return c->n;
+}
+
+u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
+		     bool addrs)
+{
+	struct nd_collect c = { .out = out, .max = max, .addrs = addrs };
+
+	return nd_collect_net(&c, net);
+}
+
+u32 nd_hooks_collect_priv(struct net *net, struct netdrop_hook_entry *out,
+			  const void **privs, u32 max)
+{
+	struct nd_collect c = {
+		.out = out, .privs = privs, .max = max, .addrs = true,
+	};
+
+	return nd_collect_net(&c, net);
+}
+
+static u64 nd_fp_list(u64 fp, const struct nf_hook_entries *e, u8 pf, u8 hook,
+		      unsigned int *nr)
+{
+	struct nf_hook_ops **ops;
+	unsigned int i;
+
+	if (!e)
+		return fp;
+	ops = nf_hook_entries_get_hook_ops(e);
+	for (i = 0; i < e->num_hook_entries; i++, (*nr)++)
+		fp = (fp ^ (unsigned long)e->hooks[i].hook ^
+		      ((unsigned long)ops[i]->priv << 1) ^
+		      ((u64)ops[i]->priority << 32) ^ (pf << 8 | hook)) *
+		     1099511628211ULL;
+	return fp;
+}
+
+static u64 nd_fp_family(u64 fp, struct nf_hook_entries __rcu *const *lists,
+			unsigned int nr, u8 pf, unsigned int *count)
+{
+	unsigned int h;
+
+	for (h = 0; h < nr; h++)
+		fp = nd_fp_list(fp, rcu_dereference(lists[h]), pf, h, count);
+	return fp;
+}
+
+u64 nd_hooks_fingerprint(struct net *net, unsigned int *nr_hooks)
+{
+	struct net_device *dev;
+	u64 fp = 14695981039346656037ULL;
+
+	fp = nd_fp_family(fp, net->nf.hooks_ipv4,
+			  ARRAY_SIZE(net->nf.hooks_ipv4), NFPROTO_IPV4, nr_hooks);
+	fp = nd_fp_family(fp, net->nf.hooks_ipv6,
+			  ARRAY_SIZE(net->nf.hooks_ipv6), NFPROTO_IPV6, nr_hooks);
+#if IS_ENABLED(CONFIG_NETFILTER_FAMILY_ARP)
+	fp = nd_fp_family(fp, net->nf.hooks_arp,
+			  ARRAY_SIZE(net->nf.hooks_arp), NFPROTO_ARP, nr_hooks);
+#endif
+#if IS_ENABLED(CONFIG_NETFILTER_FAMILY_BRIDGE)
+	fp = nd_fp_family(fp, net->nf.hooks_bridge,
+			  ARRAY_SIZE(net->nf.hooks_bridge), NFPROTO_BRIDGE,
+			  nr_hooks);
+#endif
+	for_each_netdev_rcu(net, dev) {
+#ifdef CONFIG_NETFILTER_INGRESS
+		fp = nd_fp_list(fp, rcu_dereference(dev->nf_hooks_ingress),
+				NFPROTO_NETDEV, NF_NETDEV_INGRESS, nr_hooks);
+#endif
+#ifdef CONFIG_NETFILTER_EGRESS
+		fp = nd_fp_list(fp, rcu_dereference(dev->nf_hooks_egress),
+				NFPROTO_NETDEV, NF_NETDEV_EGRESS, nr_hooks);
+#endif
+	}
+	return fp;
 }
 
 int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs,

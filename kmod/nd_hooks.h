@@ -15,6 +15,16 @@ struct net;
 u32 nd_hooks_collect(struct net *net, struct netdrop_hook_entry *out, u32 max,
 		     bool addrs);
 
+/* The same with each hook's ops->priv in @privs (for nd_verdict.c). */
+u32 nd_hooks_collect_priv(struct net *net, struct netdrop_hook_entry *out,
+			  const void **privs, u32 max);
+
+/*
+ * A digest of @net's hook lists (functions, privs, priorities), adding
+ * their number to *@nr_hooks.  Under rcu_read_lock().
+ */
+u64 nd_hooks_fingerprint(struct net *net, unsigned int *nr_hooks);
+
 /* Describes one registered hook (classification, names). */
 void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		      struct netdrop_hook_entry *e);

@@ -28,8 +28,10 @@
 #include <net/rstreason.h>
 #endif
 #include "nd_decode.h"
+#include "nd_netdev.h"
 #include "nd_ring.h"
 #include "nd_reset.h"
+#include "nd_session.h"
 
 static void nd_reset_init(struct netdrop_reset *r, u8 kind, unsigned long fn)
 {
@@ -50,7 +52,7 @@ static int nd_kp_passive(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct sock *sk = (const void *)regs_get_kernel_argument(regs, 0);
 	const struct sk_buff *skb = (const void *)regs_get_kernel_argument(regs, 1);
-	const struct net_device *dev;
+	struct nd_netdev_info dev = { 0 };
 	struct netdrop_drop seg;
 	struct netdrop_reset r;
 
@@ -71,10 +73,11 @@ static int nd_kp_passive(struct kprobe *kp, struct pt_regs *regs)
 	memcpy(r.daddr, seg.saddr, sizeof(r.daddr));
 	r.sport = seg.dport;
 	r.dport = seg.sport;
-	dev = READ_ONCE(skb->dev);
+	/* skb->dev only as a number, as in nd_probe.c. */
+	nd_netdev_lookup((unsigned long)READ_ONCE(skb->dev), &dev);
 	if (!sk) {
 		r.facts |= NETDROP_RSTF_NO_SOCKET;
-		r.netns = dev ? dev_net(dev)->ns.inum : 0;
+		r.netns = dev.netns;
 	} else {
 		r.state = READ_ONCE(sk->sk_state);
 		if (r.state == TCP_TIME_WAIT)
@@ -83,7 +86,7 @@ static int nd_kp_passive(struct kprobe *kp, struct pt_regs *regs)
 			r.facts |= NETDROP_RSTF_REQSOCK;
 		r.netns = sock_net(sk)->ns.inum;
 	}
-	nd_emit_reset(&r, dev ? dev->ifindex : 0);
+	nd_emit_reset(&r, dev.ifindex);
 	return 0;
 }
 
@@ -195,6 +198,8 @@ static int nd_kp_active(struct kprobe *kp, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(nd_kp_active);
 
+/* The first three send resets; tcp_set_state() only adds the state. */
+#define ND_RESET_SENDERS 3
 static const struct {
 	const char *symbol;
 	kprobe_pre_handler_t handler;
@@ -206,12 +211,29 @@ static const struct {
 };
 
 static struct kprobe nd_reset_kps[ARRAY_SIZE(nd_reset_sites)];
-static bool nd_reset_registered[ARRAY_SIZE(nd_reset_sites)];
+static struct kprobe *nd_reset_live[ARRAY_SIZE(nd_reset_sites)];
+static unsigned int nd_reset_nr_live;
 static unsigned int nd_reset_users;	/* serialised by the caller */
 
+static void nd_reset_unregister_all(void)
+{
+	unsigned int i;
+
+	/* One synchronisation for all of them. */
+	if (nd_reset_nr_live)
+		unregister_kprobes(nd_reset_live, nd_reset_nr_live);
+	for (i = 0; i < ARRAY_SIZE(nd_reset_live); i++)
+		nd_reset_live[i] = NULL;
+	WRITE_ONCE(nd_reset_nr_live, 0);
+}
+
+/*
+ * Succeeds when at least one of the functions that send resets could be
+ * probed: without them there would be no reset records at all.
+ */
 int nd_reset_get(void)
 {
-	unsigned int i, n = 0;
+	unsigned int i, senders = 0;
 
 	if (nd_reset_users++)
 		return 0;
@@ -219,14 +241,20 @@ int nd_reset_get(void)
 	for (i = 0; i < ARRAY_SIZE(nd_reset_sites); i++) {
 		struct kprobe *kp = &nd_reset_kps[i];
 
+		if (i < ND_RESET_SENDERS && (nd_fault_inject & ND_FAULT_RESETS))
+			continue;
 		/* A kprobe can be registered again only from a clean state. */
 		memset(kp, 0, sizeof(*kp));
 		kp->symbol_name = nd_reset_sites[i].symbol;
 		kp->pre_handler = nd_reset_sites[i].handler;
-		nd_reset_registered[i] = !register_kprobe(kp);
-		n += nd_reset_registered[i];
+		if (register_kprobe(kp))
+			continue;
+		nd_reset_live[nd_reset_nr_live] = kp;
+		WRITE_ONCE(nd_reset_nr_live, nd_reset_nr_live + 1);
+		senders += i < ND_RESET_SENDERS;
 	}
-	if (!n) {
+	if (!senders) {
+		nd_reset_unregister_all();
 		nd_reset_users--;
 		return -ENOENT;
 	}
@@ -235,24 +263,14 @@ int nd_reset_get(void)
 
 void nd_reset_put(void)
 {
-	unsigned int i;
-
 	if (--nd_reset_users)
 		return;
-	for (i = 0; i < ARRAY_SIZE(nd_reset_kps); i++) {
-		if (nd_reset_registered[i])
-			unregister_kprobe(&nd_reset_kps[i]);
-		nd_reset_registered[i] = false;
-	}
+	nd_reset_unregister_all();
 }
 
 unsigned int nd_reset_nr_probes(void)
 {
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(nd_reset_kps); i++)
-		n += READ_ONCE(nd_reset_registered[i]);
-	return n;
+	return READ_ONCE(nd_reset_nr_live);
 }
 
 #ifdef ND_HAVE_RST_REASON

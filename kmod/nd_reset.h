@@ -13,7 +13,7 @@ unsigned int nd_reset_nr_probes(void);
 /* Reset reason names of the running kernel (enum sk_rst_reason). */
 u32 nd_rst_reasons_fill(struct netdrop_reason *out, u32 max);
 
-/* Implemented by nd_main.c: hands a reset to every interested session. */
+/* Implemented by nd_probe.c: hands a reset to every interested session. */
 void nd_emit_reset(const struct netdrop_reset *rec, u32 ifindex);
 
 #endif

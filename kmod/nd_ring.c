@@ -24,7 +24,9 @@
  *   reader can only lose its own records.  Write offsets derive from
  *   ->head alone, which user space cannot touch.
  * - A reservation that does not fit is dropped and counted in ctrl->lost;
- *   unread data is never overwritten.
+ *   unread data is never overwritten.  It still consumes a sequence
+ *   number (ring->seq), so the numbers missing from what a reader sees
+ *   are exactly the records lost.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -137,6 +139,8 @@ void *nd_ring_reserve(struct nd_ring *ring, u32 len, unsigned long *pos)
 		head = local_read(&ring->head);
 		if (unlikely(len > ring->size ||
 			     (u64)(head - tail) > ring->size - len)) {
+			/* A lost record takes its number: gaps are losses. */
+			local64_inc(&ring->seq);
 			local64_inc(&nd_ctrs(ring)->lost);
 			nd_ring_publish(ring);
 			return NULL;

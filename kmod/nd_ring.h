@@ -60,6 +60,12 @@ bool nd_ring_shrink(struct nd_ring *ring, unsigned long pos, u32 len,
 		    u32 new_len);
 void nd_ring_commit(struct nd_ring *ring);
 
+/* The sequence number of a record just reserved (lost ones take theirs). */
+static inline u64 nd_ring_next_seq(struct nd_ring *ring)
+{
+	return local64_inc_return(&ring->seq) - 1;
+}
+
 /* Bytes available to the reader (for poll and wakeups). */
 u64 nd_ring_avail(const struct nd_ring *ring);
 

@@ -8,24 +8,49 @@
  * same priority (a case we must get right), and they would change the
  * hook lists of the machine under investigation.
  *
- * - The entry handler records (skb, hook function, priv, net, family,
- *   hook point) in a small table keyed by the skb, as "in flight".
+ * - The entry handler records (skb, hook function, priv, family, hook
+ *   point, the hook's code range, the time) in a small table keyed by the
+ *   skb, as "in flight".
  * - The return handler forgets the entry unless the hook returned NF_DROP;
- *   then nf_hook_slow() frees the skb right after, and the kfree_skb probe
- *   finds the entry.
+ *   then it marks it "dropped": nf_hook_slow() frees the skb right after,
+ *   and the kfree_skb probe takes the entry.
  * - A hook that frees the skb itself (nf_tables on 6.12 frees with a drop
- *   reason and returns NF_STOLEN) drops it while its entry is in flight:
- *   the kfree_skb probe finds it the same way.
+ *   reason and returns NF_STOLEN) drops it while its entry is in flight.
+ *   An in flight entry is taken only when the kfree_skb location lies in
+ *   the hook's own code: the function itself, or for a hook in a module
+ *   anywhere in that module (modules export no lookup of their text, so
+ *   a location's module is found by name with sprint_symbol(), once per
+ *   location, and cached).  br_netfilter, flowtable offload and IPVS
+ *   run the rest of the stack inline from their hooks: a NO_SOCKET or
+ *   qdisc drop further on is not theirs, and is not blamed on them.
  * - Entries are keyed per skb, never per CPU: the output path runs hooks
  *   in preemptible process context and can migrate.  Each entry carries a
- *   generation number so a return handler never clears an entry that a
+ *   generation number so a return handler never touches an entry that a
  *   reused skb address has since claimed.
+ * - Entries expire: a dropped one after ND_DROP_LIFE (the free follows the
+ *   return at once; it does not come when the skb was shared, and the
+ *   tracepoint then never fires), an in flight one after ND_PEND_LIFE (its
+ *   kretprobe may be unregistered before the hook returns).  A hook entered
+ *   again for an skb address ends older dropped entries of that address:
+ *   a dropped skb is never seen by another hook.  Unregistering a probe
+ *   clears its function's entries.
  *
- * The probes exist only while a session asks for hook attribution.  A
- * rescan every second (and on every module load) adds probes for hook
- * functions registered since, and removes those no longer registered.
+ * Names: the hook lists of every namespace are described (function and
+ * module names, priority, nf_tables table and chain, x_tables or ebtables
+ * table) when they change, in process context, into an RCU-published
+ * cache that the kfree_skb probe looks up by (function, priv, family, hook
+ * point): no symbol lookup and no list walk per packet.  The probes exist
+ * only while a session asks for hook attribution.  A rescan every second
+ * (and soon after every module load) notices changed lists by a
+ * fingerprint of their entries, then re-describes them and adds or
+ * removes probes.  A hook registered since the last scan is not probed
+ * yet; a new priv of a known function (a new nf_tables chain) is named by
+ * its function until the next scan.
  */
 #include <linux/hash.h>
+#include <linux/jhash.h>
+#include <linux/jiffies.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
@@ -36,19 +61,27 @@
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 #include "nd_hooks.h"
+#include "nd_session.h"
 #include "nd_verdict.h"
 
 #define ND_PEND_BITS 10
 #define ND_PEND_SLOTS BIT(ND_PEND_BITS)
 #define ND_PEND_WINDOW 8
 #define ND_MAX_PROBES 512
+#define ND_MAX_DESCS 4096
+#define ND_PEND_LIFE HZ
+#define ND_DROP_LIFE max(HZ / 10, 1)
+#define ND_PEND_DROPPED 1ULL	/* low bit of gen: returned NF_DROP */
+#define ND_RESCAN_FORCE 30	/* re-describe at least every 30 scans */
 
 struct nd_pend {
 	unsigned long skb;	/* 0: free; claimed with cmpxchg */
-	u64 gen;		/* 0 while being filled */
+	u64 gen;		/* 0 while filled or freed; odd: dropped */
 	unsigned long func;
 	const void *priv;
-	const struct net *net;
+	struct nd_code_range code;
+	unsigned long born;	/* jiffies at the hook's entry */
+	unsigned long dropped_at;
 	u8 pf;
 	u8 hooknum;
 };
@@ -67,13 +100,29 @@ struct nd_vprobe {
 	struct list_head node;
 	struct kretprobe krp;
 	unsigned long func;
+	struct nd_code_range code;
+	bool registered;
 	bool seen;		/* still registered as a hook at last scan */
 };
 
-static DEFINE_MUTEX(nd_verdict_lock);	/* probes list, users */
+struct nd_hook_cache {
+	struct rcu_head rcu;
+	unsigned int mask;	/* slots - 1, slots a power of two */
+	struct nd_hook_desc desc[];	/* func 0: empty slot */
+};
+
+/* Key of a function's entry when its priv is not known (yet). */
+#define ND_ANY_PRIV ((const void *)1UL)
+
+static DEFINE_MUTEX(nd_verdict_lock);	/* probes list, users, cache writers */
 static LIST_HEAD(nd_vprobes);
 static unsigned int nd_verdict_users;
+static bool nd_verdict_on;		/* probe side: READ_ONCE */
 static unsigned int nd_nr_vprobes;
+static u64 nd_last_fp;
+static unsigned int nd_scans;
+static bool nd_force_scan;
+static struct nd_hook_cache __rcu *nd_hook_cache;
 static atomic_t nd_verdict_misses = ATOMIC_INIT(0);
 static void nd_verdict_scan_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nd_verdict_work, nd_verdict_scan_work);
@@ -85,25 +134,62 @@ static unsigned int nd_pend_hash(unsigned long skb)
 	return hash_long(skb, ND_PEND_BITS);
 }
 
-int nd_pend_insert(unsigned long skb, unsigned long func, const void *priv,
-		   const struct net *net, u8 pf, u8 hooknum, u64 *gen)
+static struct nd_pend *nd_pend_slot(unsigned long skb, unsigned int i)
 {
-	unsigned int h = nd_pend_hash(skb), i;
+	return &nd_pend[(nd_pend_hash(skb) + i) & (ND_PEND_SLOTS - 1)];
+}
 
+/* Frees @p if it still holds generation @gen. */
+static bool nd_pend_release(struct nd_pend *p, u64 gen)
+{
+	if (!gen || cmpxchg(&p->gen, gen, 0) != gen)
+		return false;
+	/* The slot is free only after its fields are dead. */
+	smp_store_release(&p->skb, 0);
+	return true;
+}
+
+static bool nd_pend_expired(const struct nd_pend *p, u64 gen,
+			    unsigned long now)
+{
+	if (gen & ND_PEND_DROPPED)
+		return time_after(now, READ_ONCE(p->dropped_at) + ND_DROP_LIFE);
+	return time_after(now, READ_ONCE(p->born) + ND_PEND_LIFE);
+}
+
+int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
+		   const struct nd_code_range *code, unsigned long now,
+		   u64 *gen)
+{
+	unsigned int i;
+
+	/* Stale entries of this window first: see the top of the file. */
 	for (i = 0; i < ND_PEND_WINDOW; i++) {
-		struct nd_pend *p = &nd_pend[(h + i) & (ND_PEND_SLOTS - 1)];
+		struct nd_pend *p = nd_pend_slot(skb, i);
+		unsigned long key = READ_ONCE(p->skb);
+		/* Pairs with the release of gen in the insert below. */
+		u64 g = key ? smp_load_acquire(&p->gen) : 0;
+
+		if (g && ((key == skb && (g & ND_PEND_DROPPED)) ||
+			  nd_pend_expired(p, g, now)))
+			nd_pend_release(p, g);
+	}
+	for (i = 0; i < ND_PEND_WINDOW; i++) {
+		struct nd_pend *p = nd_pend_slot(skb, i);
 
 		if (READ_ONCE(p->skb) || cmpxchg(&p->skb, 0, skb))
 			continue;
-		p->func = func;
-		p->priv = priv;
-		p->net = net;
-		p->pf = pf;
-		p->hooknum = hooknum;
-		*gen = atomic64_inc_return(&nd_gen);
+		p->func = pi->func;
+		p->priv = pi->priv;
+		p->pf = pi->pf;
+		p->hooknum = pi->hooknum;
+		p->code = *code;
+		p->born = now;
+		p->dropped_at = now;
+		*gen = (u64)atomic64_inc_return(&nd_gen) << 1;
 		/* Fields before gen: a reader that sees gen sees them. */
 		smp_store_release(&p->gen, *gen);
-		return (h + i) & (ND_PEND_SLOTS - 1);
+		return p - nd_pend;
 	}
 	atomic_inc(&nd_verdict_misses);
 	return -1;
@@ -116,46 +202,98 @@ void nd_pend_remove(int slot, unsigned long skb, u64 gen)
 	if (slot < 0)
 		return;
 	p = &nd_pend[slot];
-	if (READ_ONCE(p->skb) != skb || READ_ONCE(p->gen) != gen)
-		return;
-	if (cmpxchg(&p->gen, gen, 0) != gen)
-		return;
-	/* The slot is free only after its fields are dead. */
-	smp_store_release(&p->skb, 0);
+	if (READ_ONCE(p->skb) == skb)
+		nd_pend_release(p, gen);
 }
 
-/* Takes the newest entry for @skb out of the table. */
-bool nd_pend_take(unsigned long skb, struct nd_pend_info *out)
+void nd_pend_dropped(int slot, unsigned long skb, u64 gen, unsigned long now)
 {
-	unsigned int h = nd_pend_hash(skb), i;
+	struct nd_pend *p;
+
+	if (slot < 0)
+		return;
+	p = &nd_pend[slot];
+	if (READ_ONCE(p->skb) != skb || READ_ONCE(p->gen) != gen)
+		return;
+	/*
+	 * Should the slot be taken over between the check and the cmpxchg,
+	 * this stamp lands in an entry whose own owner stamps it (with the
+	 * same clock) before marking it dropped.
+	 */
+	WRITE_ONCE(p->dropped_at, now);
+	cmpxchg(&p->gen, gen, gen | ND_PEND_DROPPED);
+}
+
+/* Is @location in the code of a hook whose entry is in flight? */
+static bool nd_in_hook_code(const struct nd_code_range *code,
+			    unsigned long location, nd_module_of_t module_of,
+			    u32 *loc_module)
+{
+	if (location >= code->lo && location < code->hi)
+		return true;
+	if (!code->module)
+		return false;
+	if (!*loc_module)
+		*loc_module = module_of(location) | 1;	/* 1: computed, none */
+	return (*loc_module | 1) == (code->module | 1) && *loc_module != 1;
+}
+
+/*
+ * Takes the newest entry for @skb that explains a free at @location: one
+ * that returned NF_DROP, or one in flight whose code contains @location.
+ */
+bool nd_pend_take(unsigned long skb, unsigned long location,
+		  unsigned long now, nd_module_of_t module_of,
+		  struct nd_pend_info *out)
+{
 	struct nd_pend *best = NULL;
+	struct nd_pend_info bi = {};
+	u32 loc_module = 0;
 	u64 best_gen = 0;
+	unsigned int i;
 
 	for (i = 0; i < ND_PEND_WINDOW; i++) {
-		struct nd_pend *p = &nd_pend[(h + i) & (ND_PEND_SLOTS - 1)];
+		struct nd_pend *p = nd_pend_slot(skb, i);
+		struct nd_code_range code;
 		u64 gen;
 
 		if (READ_ONCE(p->skb) != skb)
 			continue;
 		/* Pairs with the insert: fields are valid once gen is. */
 		gen = smp_load_acquire(&p->gen);
-		if (gen > best_gen) {
-			best = p;
-			best_gen = gen;
-		}
+		if (!gen || gen <= best_gen || nd_pend_expired(p, gen, now))
+			continue;
+		code = p->code;
+		if (!(gen & ND_PEND_DROPPED) &&
+		    !nd_in_hook_code(&code, location, module_of, &loc_module))
+			continue;
+		best = p;
+		best_gen = gen;
+		bi.func = p->func;
+		bi.priv = p->priv;
+		bi.pf = p->pf;
+		bi.hooknum = p->hooknum;
 	}
-	if (!best)
+	/* The copy is of generation best_gen only if the slot still has it. */
+	if (!best || !nd_pend_release(best, best_gen))
 		return false;
-	out->func = best->func;
-	out->priv = best->priv;
-	out->net = best->net;
-	out->pf = best->pf;
-	out->hooknum = best->hooknum;
-	if (cmpxchg(&best->gen, best_gen, 0) != best_gen)
-		return false;
-	/* The slot is free only after we copied its fields. */
-	smp_store_release(&best->skb, 0);
+	*out = bi;
 	return true;
+}
+
+/* After @func's probe is gone: its entries can never be ended. */
+void nd_pend_forget(unsigned long func)
+{
+	unsigned int i;
+
+	for (i = 0; i < ND_PEND_SLOTS; i++) {
+		struct nd_pend *p = &nd_pend[i];
+		/* Pairs with the insert's release: func is gen's. */
+		u64 gen = smp_load_acquire(&p->gen);
+
+		if (gen && READ_ONCE(p->func) == func)
+			nd_pend_release(p, gen);
+	}
 }
 
 void nd_pend_clear(void)
@@ -169,18 +307,21 @@ static int nd_hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct nd_kdata *d = (struct nd_kdata *)ri->data;
 	struct kretprobe *krp = get_kretprobe(ri);
-	const void *priv = (const void *)regs_get_kernel_argument(regs, 0);
 	unsigned long skb = regs_get_kernel_argument(regs, 1);
 	const struct nf_hook_state *state =
 		(const struct nf_hook_state *)regs_get_kernel_argument(regs, 2);
+	struct nd_pend_info pi;
 	struct nd_vprobe *vp;
 
 	if (!krp || !skb || !state)
 		return 1;	/* no return handler for this call */
 	vp = container_of(krp, struct nd_vprobe, krp);
+	pi.func = vp->func;
+	pi.priv = (const void *)regs_get_kernel_argument(regs, 0);
+	pi.pf = state->pf;
+	pi.hooknum = state->hook;
 	d->skb = skb;
-	d->slot = nd_pend_insert(skb, vp->func, priv, state->net, state->pf,
-				 state->hook, &d->gen);
+	d->slot = nd_pend_insert(skb, &pi, &vp->code, jiffies, &d->gen);
 	return d->slot < 0;
 }
 
@@ -192,12 +333,84 @@ static int nd_hook_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int verdict = regs_return_value(regs) & NF_VERDICT_MASK;
 
 	/* Keep the entry for the kfree_skb that nf_hook_slow() does next. */
-	if (verdict != NF_DROP)
+	if (verdict == NF_DROP)
+		nd_pend_dropped(d->slot, d->skb, d->gen, jiffies);
+	else
 		nd_pend_remove(d->slot, d->skb, d->gen);
 	return 0;
 }
 
 NOKPROBE_SYMBOL(nd_hook_return);
+
+/* The hash of the module named in sprint_symbol()'s "[mod]", or 0. */
+static u32 nd_symbol_module(const char *sym)
+{
+	const char *bra = strchr(sym, '[');
+	const char *ket = bra ? strchr(bra, ']') : NULL;
+
+	if (!ket || ket == bra + 1)
+		return 0;
+	return jhash(bra + 1, ket - bra - 1, 0) | 2;
+}
+
+/*
+ * The module of a kfree_skb location: sprint_symbol() (its buffer is
+ * this frame's, off the probe's usual path), cached per location.  A
+ * slot is written by whoever makes its sequence odd, and read when the
+ * sequence is even and the same before and after.
+ */
+#define ND_LOC_SLOTS 512
+static struct {
+	unsigned int seq;
+	unsigned long addr;
+	u32 module;
+} nd_loc_cache[ND_LOC_SLOTS];
+
+static noinline u32 nd_module_of(unsigned long addr)
+{
+	unsigned int h = hash_long(addr, ilog2(ND_LOC_SLOTS));
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned int seq;
+	unsigned long a;
+	u32 module;
+
+	/* Pairs with the release of the even sequence below. */
+	seq = smp_load_acquire(&nd_loc_cache[h].seq);
+	if (!(seq & 1)) {
+		a = READ_ONCE(nd_loc_cache[h].addr);
+		module = READ_ONCE(nd_loc_cache[h].module);
+		smp_rmb();	/* pairs with the smp_wmb() below */
+		if (a == addr && READ_ONCE(nd_loc_cache[h].seq) == seq)
+			return module;
+	}
+	sprint_symbol(sym, addr);
+	module = nd_symbol_module(sym);
+	if (!(seq & 1) && cmpxchg(&nd_loc_cache[h].seq, seq, seq + 1) == seq) {
+		smp_wmb();	/* the odd sequence before the fields */
+		WRITE_ONCE(nd_loc_cache[h].addr, addr);
+		WRITE_ONCE(nd_loc_cache[h].module, module);
+		/* The fields before the even sequence. */
+		smp_store_release(&nd_loc_cache[h].seq, seq + 2);
+	}
+	return module;
+}
+
+/* "name+0xoff/0xsize [mod]": the function and the module it is in. */
+static void nd_code_range_of(unsigned long func, struct nd_code_range *r)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long off, size;
+	const char *p;
+
+	memset(r, 0, sizeof(*r));
+	sprint_symbol(sym, func);
+	r->module = nd_symbol_module(sym);
+	p = strchr(sym, '+');
+	if (p && sscanf(p, "+%lx/%lx", &off, &size) == 2 && off <= func) {
+		r->lo = func - off;
+		r->hi = r->lo + size;
+	}
+}
 
 static struct nd_vprobe *nd_vprobe_find(unsigned long func)
 {
@@ -220,69 +433,223 @@ static void nd_vprobe_add(unsigned long func)
 		return;
 	vp->func = func;
 	vp->seen = true;
+	nd_code_range_of(func, &vp->code);
 	vp->krp.kp.addr = (kprobe_opcode_t *)func;
 	vp->krp.entry_handler = nd_hook_entry;
 	vp->krp.handler = nd_hook_return;
 	vp->krp.data_size = sizeof(struct nd_kdata);
 	vp->krp.maxactive = max_t(int, 64, 16 * num_possible_cpus());
-	if (register_kretprobe(&vp->krp)) {
-		/* Not probeable (blacklisted, placeholder): remember anyway. */
-		vp->krp.kp.addr = NULL;
-	}
+	/* Not probeable (blacklisted, placeholder): remember anyway. */
+	vp->registered = !register_kretprobe(&vp->krp);
 	list_add(&vp->node, &nd_vprobes);
 	nd_nr_vprobes++;
 }
 
-static void nd_vprobe_del(struct nd_vprobe *vp)
+/* Removes the unseen probes (@all: every probe), synchronising once. */
+static void nd_vprobes_del(bool all)
 {
-	if (vp->krp.kp.addr)
-		unregister_kretprobe(&vp->krp);
-	list_del(&vp->node);
-	nd_nr_vprobes--;
-	kfree(vp);
+	struct kretprobe **krps;
+	struct nd_vprobe *vp, *tmp;
+	unsigned int n = 0;
+
+	krps = kvcalloc(max(nd_nr_vprobes, 1U), sizeof(*krps), GFP_KERNEL);
+	list_for_each_entry(vp, &nd_vprobes, node) {
+		if ((!all && vp->seen) || !vp->registered)
+			continue;
+		if (krps)
+			krps[n++] = &vp->krp;
+		else
+			unregister_kretprobe(&vp->krp);
+	}
+	if (n)
+		unregister_kretprobes(krps, n);
+	kvfree(krps);
+	list_for_each_entry_safe(vp, tmp, &nd_vprobes, node) {
+		if (!all && vp->seen)
+			continue;
+		nd_pend_forget(vp->func);
+		list_del(&vp->node);
+		nd_nr_vprobes--;
+		kfree(vp);
+	}
 }
 
-/* Collects the distinct hook functions of every namespace. */
-static unsigned int nd_collect_funcs(unsigned long *funcs, unsigned int max)
+/* ---- the description cache ---- */
+
+static unsigned int nd_desc_hash(unsigned long func, const void *priv, u8 pf,
+				 u8 hooknum)
 {
+	return hash_long(func ^ ((unsigned long)priv * 31) ^
+			 ((unsigned long)pf << 8) ^ hooknum, 32);
+}
+
+static const struct nd_hook_desc *
+nd_desc_find(const struct nd_hook_cache *c, unsigned long func,
+	     const void *priv, u8 pf, u8 hooknum)
+{
+	unsigned int h = nd_desc_hash(func, priv, pf, hooknum), i;
+
+	for (i = 0; i <= c->mask; i++) {
+		const struct nd_hook_desc *d = &c->desc[(h + i) & c->mask];
+
+		if (!d->func)
+			return NULL;
+		if (d->func == func && d->priv == priv && d->pf == pf &&
+		    d->hooknum == hooknum)
+			return d;
+	}
+	return NULL;
+}
+
+/* Adds unless present; the cache has room (at most half full). */
+static void nd_desc_add(struct nd_hook_cache *c, const struct nd_hook_desc *n)
+{
+	unsigned int h = nd_desc_hash(n->func, n->priv, n->pf, n->hooknum), i;
+
+	for (i = 0; i <= c->mask; i++) {
+		struct nd_hook_desc *d = &c->desc[(h + i) & c->mask];
+
+		if (d->func == n->func && d->priv == n->priv && d->pf == n->pf &&
+		    d->hooknum == n->hooknum)
+			return;
+		if (!d->func) {
+			*d = *n;
+			return;
+		}
+	}
+}
+
+static void nd_desc_from_entry(struct nd_hook_desc *d,
+			       const struct netdrop_hook_entry *e,
+			       const void *priv)
+{
+	memset(d, 0, sizeof(*d));
+	d->func = e->func;
+	d->priv = priv;
+	d->pf = e->pf;
+	d->hooknum = e->hooknum;
+	d->info.func = e->func;
+	d->info.priority = e->priority;
+	d->info.pf = e->pf;
+	d->info.hooknum = e->hooknum;
+	d->info.ops_type = e->ops_type;
+	strscpy(d->names.func, e->func_name, sizeof(d->names.func));
+	strscpy(d->names.module, e->module, sizeof(d->names.module));
+	strscpy(d->names.table, e->table, sizeof(d->names.table));
+	strscpy(d->names.chain, e->chain, sizeof(d->names.chain));
+}
+
+/*
+ * Describes the hooks of every namespace (at most ND_MAX_DESCS) into a
+ * new cache, with an entry per function under ND_ANY_PRIV, and collects
+ * the distinct functions into @funcs (at most ND_MAX_PROBES).
+ */
+static struct nd_hook_cache *nd_describe_all(unsigned int nr_hooks,
+					     unsigned long *funcs,
+					     unsigned int *nr_funcs)
+{
+	unsigned int slots = roundup_pow_of_two(4 * min_t(u32, nr_hooks + 8,
+							  ND_MAX_DESCS));
 	struct netdrop_hook_entry *tmp;
-	unsigned int n = 0, i, j, got;
+	const void **privs;
+	struct nd_hook_cache *c = NULL;
+	struct nd_hook_desc *d;
+	unsigned int got, i, j, n = 0;
 	struct net *net;
 
 	tmp = kvcalloc(256, sizeof(*tmp), GFP_KERNEL);
-	if (!tmp)
-		return 0;
+	privs = kvcalloc(256, sizeof(*privs), GFP_KERNEL);
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	c = kvzalloc(struct_size(c, desc, slots), GFP_KERNEL);
+	*nr_funcs = 0;
+	if (!tmp || !privs || !d || !c)
+		goto fail;
+	c->mask = slots - 1;
 	down_read(&net_rwsem);
 	for_each_net(net) {
 		rcu_read_lock();
-		got = min_t(u32, nd_hooks_collect(net, tmp, 256, true), 256);
+		got = min_t(u32, nd_hooks_collect_priv(net, tmp, privs, 256), 256);
 		rcu_read_unlock();
-		for (i = 0; i < got; i++) {
+		/* Each hook adds at most two entries: stay half full. */
+		for (i = 0; i < got && 2 * (n + 2) <= slots / 2; i++) {
 			if (tmp[i].flags & NETDROP_HF_PLACEHOLDER)
 				continue;
-			for (j = 0; j < n; j++)
+			nd_desc_from_entry(d, &tmp[i], privs[i]);
+			nd_desc_add(c, d);
+			n += 2;
+			for (j = 0; j < *nr_funcs; j++)
 				if (funcs[j] == tmp[i].func)
 					break;
-			if (j == n && n < max)
-				funcs[n++] = tmp[i].func;
+			if (j < *nr_funcs || *nr_funcs == ND_MAX_PROBES)
+				continue;
+			funcs[(*nr_funcs)++] = tmp[i].func;
+			/* The function's names alone, whatever its priv. */
+			d->priv = ND_ANY_PRIV;
+			d->pf = 0;
+			d->hooknum = 0;
+			d->info.priority = 0;
+			d->names.table[0] = '\0';
+			d->names.chain[0] = '\0';
+			nd_desc_add(c, d);
 		}
 	}
 	up_read(&net_rwsem);
+	goto out;
+fail:
+	kvfree(c);
+	c = NULL;
+out:
+	kfree(d);
+	kvfree(privs);
 	kvfree(tmp);
-	return n;
+	return c;
+}
+
+/* A cheap digest of every hook list: has anything changed? */
+static u64 nd_hooks_fingerprint_all(unsigned int *nr_hooks)
+{
+	struct net *net;
+	u64 fp = 0;
+
+	*nr_hooks = 0;
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		rcu_read_lock();
+		fp = fp * 1099511628211ULL +
+		     nd_hooks_fingerprint(net, nr_hooks) + (unsigned long)net;
+		rcu_read_unlock();
+	}
+	up_read(&net_rwsem);
+	return fp;
 }
 
 static void nd_verdict_rescan(void)
 {
+	struct nd_hook_cache *c, *old;
+	struct nd_vprobe *vp;
 	unsigned long *funcs;
-	struct nd_vprobe *vp, *tmp;
-	unsigned int n, i;
+	unsigned int n, i, nr_hooks;
+	u64 fp;
 
 	lockdep_assert_held(&nd_verdict_lock);
+	fp = nd_hooks_fingerprint_all(&nr_hooks);
+	if (!nd_force_scan && fp == nd_last_fp &&
+	    ++nd_scans % ND_RESCAN_FORCE)
+		return;
 	funcs = kvcalloc(ND_MAX_PROBES, sizeof(*funcs), GFP_KERNEL);
 	if (!funcs)
 		return;
-	n = nd_collect_funcs(funcs, ND_MAX_PROBES);
+	c = nd_describe_all(nr_hooks, funcs, &n);
+	if (!c) {
+		kvfree(funcs);
+		return;
+	}
+	nd_force_scan = false;
+	nd_last_fp = fp;
+	old = rcu_replace_pointer(nd_hook_cache, c,
+				  lockdep_is_held(&nd_verdict_lock));
+	if (old)
+		kvfree_rcu(old, rcu);
 	list_for_each_entry(vp, &nd_vprobes, node)
 		vp->seen = false;
 	for (i = 0; i < n; i++) {
@@ -292,18 +659,15 @@ static void nd_verdict_rescan(void)
 		 * same address: the old kprobe was disarmed ("gone") when the
 		 * module went away, so probe the new code afresh.
 		 */
-		if (vp && vp->krp.kp.addr && kprobe_gone(&vp->krp.kp)) {
-			nd_vprobe_del(vp);
-			vp = NULL;
-		}
-		if (vp)
+		if (vp && vp->registered && kprobe_gone(&vp->krp.kp))
+			vp->seen = false;
+		else if (vp)
 			vp->seen = true;
-		else
-			nd_vprobe_add(funcs[i]);
 	}
-	list_for_each_entry_safe(vp, tmp, &nd_vprobes, node)
-		if (!vp->seen)
-			nd_vprobe_del(vp);
+	nd_vprobes_del(false);
+	for (i = 0; i < n; i++)
+		if (!nd_vprobe_find(funcs[i]))
+			nd_vprobe_add(funcs[i]);
 	kvfree(funcs);
 }
 
@@ -320,9 +684,11 @@ static void nd_verdict_scan_work(struct work_struct *work)
 static int nd_module_event(struct notifier_block *nb, unsigned long action,
 			   void *data)
 {
-	/* New hooks usually come with a module: look soon. */
-	if (action == MODULE_STATE_LIVE)
+	/* New hooks usually come with a module: look soon, and in full. */
+	if (action == MODULE_STATE_LIVE) {
+		WRITE_ONCE(nd_force_scan, true);
 		mod_delayed_work(system_wq, &nd_verdict_work, HZ / 10);
+	}
 	return NOTIFY_DONE;
 }
 
@@ -335,6 +701,8 @@ int nd_verdict_get(void)
 {
 	int err = 0;
 
+	if (nd_fault_inject & ND_FAULT_HOOKS)
+		return -EIO;
 	mutex_lock(&nd_verdict_lock);
 	if (!nd_verdict_users++) {
 		nd_pend_clear();
@@ -343,7 +711,9 @@ int nd_verdict_get(void)
 			nd_verdict_users--;
 			goto out;
 		}
+		nd_force_scan = true;
 		nd_verdict_rescan();
+		WRITE_ONCE(nd_verdict_on, true);
 		schedule_delayed_work(&nd_verdict_work, HZ);
 	}
 out:
@@ -353,77 +723,49 @@ out:
 
 void nd_verdict_put(void)
 {
-	struct nd_vprobe *vp, *tmp;
+	struct nd_hook_cache *old = NULL;
 	bool last;
 
 	mutex_lock(&nd_verdict_lock);
 	last = !--nd_verdict_users;
 	if (last) {
-		list_for_each_entry_safe(vp, tmp, &nd_vprobes, node)
-			nd_vprobe_del(vp);
+		WRITE_ONCE(nd_verdict_on, false);
+		nd_vprobes_del(true);
+		old = rcu_replace_pointer(nd_hook_cache, NULL,
+					  lockdep_is_held(&nd_verdict_lock));
 	}
 	mutex_unlock(&nd_verdict_lock);
 	if (last) {
+		if (old)
+			kvfree_rcu(old, rcu);
 		/* The notifier queues the work; the work re-checks users. */
 		unregister_module_notifier(&nd_module_nb);
 		cancel_delayed_work_sync(&nd_verdict_work);
 	}
 }
 
-unsigned int nd_verdict_nr_probes(void)
+bool nd_verdict_find(unsigned long skb, unsigned long location,
+		     struct nd_hook_hit *hit)
 {
-	return READ_ONCE(nd_nr_vprobes);
-}
+	const struct nd_hook_cache *c;
+	const struct nd_hook_desc *d = NULL;
+	struct nd_pend_info pi;
 
-/*
- * Describes the hook of @pi: finds its ops in the hook list of @net (the
- * packet's namespace) for priority, type and table/chain names.  Called
- * from the kfree_skb probe, under RCU.
- */
-bool nd_verdict_describe(const struct nd_pend_info *pi, const struct net *net,
-			 struct netdrop_hook_entry *e)
-{
-	const struct nf_hook_entries *hooks = NULL;
-	struct nf_hook_ops **ops;
-	unsigned int i;
-
-	if (!net)
-		net = pi->net;
-	memset(e, 0, sizeof(*e));
-	e->func = pi->func;
-	e->pf = pi->pf;
-	e->hooknum = pi->hooknum;
-	switch (pi->pf) {
-	case NFPROTO_IPV4:
-		if (pi->hooknum < ARRAY_SIZE(net->nf.hooks_ipv4))
-			hooks = rcu_dereference(net->nf.hooks_ipv4[pi->hooknum]);
-		break;
-	case NFPROTO_IPV6:
-		if (pi->hooknum < ARRAY_SIZE(net->nf.hooks_ipv6))
-			hooks = rcu_dereference(net->nf.hooks_ipv6[pi->hooknum]);
-		break;
-#if IS_ENABLED(CONFIG_NETFILTER_FAMILY_BRIDGE)
-	case NFPROTO_BRIDGE:
-		if (pi->hooknum < ARRAY_SIZE(net->nf.hooks_bridge))
-			hooks = rcu_dereference(net->nf.hooks_bridge[pi->hooknum]);
-		break;
-#endif
-	default:
-		break;
+	if (!READ_ONCE(nd_verdict_on) ||
+	    !nd_pend_take(skb, location, jiffies, nd_module_of, &pi))
+		return false;
+	c = rcu_dereference(nd_hook_cache);
+	if (c) {
+		d = nd_desc_find(c, pi.func, pi.priv, pi.pf, pi.hooknum);
+		if (!d)
+			d = nd_desc_find(c, pi.func, ND_ANY_PRIV, 0, 0);
 	}
-	if (hooks) {
-		ops = nf_hook_entries_get_hook_ops(hooks);
-		for (i = 0; i < hooks->num_hook_entries; i++) {
-			if ((unsigned long)hooks->hooks[i].hook != pi->func ||
-			    ops[i]->priv != pi->priv)
-				continue;
-			e->index = i;
-			nd_hook_describe(ops[i], hooks->hooks[i].hook, e);
-			return true;
-		}
-	}
-	/* Gone already, or a per-device list: name the function at least. */
-	nd_hook_describe(&(struct nf_hook_ops){ .priority = 0 },
-			 (nf_hookfn *)pi->func, e);
+	hit->desc = d;
+	memset(&hit->info, 0, sizeof(hit->info));
+	if (d)
+		hit->info = d->info;
+	hit->info.func = pi.func;
+	hit->info.pf = pi.pf;
+	hit->info.hooknum = pi.hooknum;
 	return true;
 }

@@ -5,29 +5,66 @@
 #include <linux/types.h>
 #include <netdrop/netdrop.h>
 
-struct net;
-
-struct nd_pend_info {
+/*
+ * A hook as the probe reports it, described when the hook lists were
+ * scanned (process context), never per packet.
+ */
+struct nd_hook_desc {
 	unsigned long func;
 	const void *priv;
-	const struct net *net;
 	u8 pf;
 	u8 hooknum;
+	struct netdrop_hook_info info;
+	struct netdrop_hook_names names;
+};
+
+/* The hook that dropped a packet (nd_verdict_find()). */
+struct nd_hook_hit {
+	const struct nd_hook_desc *desc;	/* under RCU */
+	struct netdrop_hook_info info;
 };
 
 /* Hook attribution is on while at least one session wants it. */
 int nd_verdict_get(void);
 void nd_verdict_put(void);
-unsigned int nd_verdict_nr_probes(void);
+
+/*
+ * Which hook dropped @skb, freed at @location?  Called from the kfree_skb
+ * probe under rcu_read_lock(); *hit is valid until rcu_read_unlock().
+ */
+bool nd_verdict_find(unsigned long skb, unsigned long location,
+		     struct nd_hook_hit *hit);
 
 /* The skb-keyed table of hooks in flight or that returned NF_DROP. */
-int nd_pend_insert(unsigned long skb, unsigned long func, const void *priv,
-		   const struct net *net, u8 pf, u8 hooknum, u64 *gen);
-void nd_pend_remove(int slot, unsigned long skb, u64 gen);
-bool nd_pend_take(unsigned long skb, struct nd_pend_info *out);
-void nd_pend_clear(void);
+struct nd_pend_info {
+	unsigned long func;
+	const void *priv;
+	u8 pf;
+	u8 hooknum;
+};
 
-bool nd_verdict_describe(const struct nd_pend_info *pi, const struct net *net,
-			 struct netdrop_hook_entry *e);
+/*
+ * The code of a hook: the function itself, and the module it is in (a
+ * hash of the module's name, 0 for the kernel image).
+ */
+struct nd_code_range {
+	unsigned long lo;
+	unsigned long hi;	/* exclusive */
+	u32 module;
+};
+
+/* The module of a kernel text address, as nd_code_range.module. */
+typedef u32 (*nd_module_of_t)(unsigned long addr);
+
+int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
+		   const struct nd_code_range *code, unsigned long now,
+		   u64 *gen);
+void nd_pend_remove(int slot, unsigned long skb, u64 gen);
+void nd_pend_dropped(int slot, unsigned long skb, u64 gen, unsigned long now);
+bool nd_pend_take(unsigned long skb, unsigned long location,
+		  unsigned long now, nd_module_of_t module_of,
+		  struct nd_pend_info *out);
+void nd_pend_forget(unsigned long func);
+void nd_pend_clear(void);
 
 #endif

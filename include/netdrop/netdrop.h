@@ -28,6 +28,13 @@
  *   free-running 64-bit byte counters; records are 8-byte aligned.
  *   When a record does not fit, the kernel drops it and counts it in
  *   ctrl->lost; it never overwrites unread data.
+ *
+ * Sequence numbers (seq of drop and reset records): each CPU ring of a
+ * session numbers, from 0, every record it was asked to hold, the lost
+ * ones included.  The numbers a reader never sees are the records lost
+ * (ctrl->lost counts them).  A producer interrupted between reserving and
+ * numbering its record can get a number after the interrupt's, so order
+ * records by position, not by seq.
  */
 #ifndef _UAPI_NETDROP_H
 #define _UAPI_NETDROP_H
@@ -110,7 +117,7 @@ struct netdrop_hook_info {
 struct netdrop_drop {
 	struct netdrop_rec_hdr hdr;
 	__u64 ts_ns;		/* CLOCK_MONOTONIC */
-	__u64 seq;		/* per-CPU, per-session; gaps are lost records */
+	__u64 seq;		/* per-CPU, per-session; see below */
 	__u64 location;		/* kernel text address of the kfree_skb caller */
 	__u64 skb;		/* skb address, to correlate with other events */
 	__u32 reason;		/* raw enum skb_drop_reason of the running kernel */

@@ -20,7 +20,11 @@
 #include "../nd_reasons.c"
 #include "../nd_hooks.c"
 #include "../nd_verdict.c"
+#include "../nd_netdev.c"
 #include "../nd_reset.c"
+
+/* nd_session.c is not part of the test module either. */
+unsigned int nd_fault_inject;
 
 /* nd_main.c is not part of the test module: resets go nowhere. */
 void nd_emit_reset(const struct netdrop_reset *rec, u32 ifindex)
@@ -67,13 +71,19 @@ static void ring_full_counts_lost(struct kunit *test)
 	int i, ok = 0;
 
 	for (i = 0; i < 100; i++) {
-		if (nd_ring_reserve(r, 512, &pos)) {
+		u64 *rec = nd_ring_reserve(r, 512, &pos);
+
+		if (rec) {
+			/* The numbers seen: 0..7, the 92 lost ones took theirs. */
+			KUNIT_EXPECT_EQ(test, nd_ring_next_seq(r), (u64)i);
 			nd_ring_commit(r);
 			ok++;
 		}
 	}
 	KUNIT_EXPECT_EQ(test, ok, (int)(PAGE_SIZE / 512));
 	KUNIT_EXPECT_EQ(test, r->ctrl->lost, (u64)(100 - ok));
+	/* Every record asked for has a number: gaps are the lost ones. */
+	KUNIT_EXPECT_EQ(test, (u64)local64_read(&r->seq), 100ULL);
 	KUNIT_EXPECT_EQ(test, r->ctrl->producer_pos, (u64)PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, r->nest, 0U);
 
@@ -642,6 +652,32 @@ static unsigned int fake_hook(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+static unsigned int ebt_fake_do_table(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	return NF_ACCEPT;
+}
+
+/* ebtables' priv is a struct ebt_table, whose name is elsewhere. */
+static void hooks_ebtables_names(struct kunit *test)
+{
+	struct ebt_table *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct nf_hook_ops ops = {
+		.hook = ebt_fake_do_table,
+		.priority = NF_BR_PRI_FILTER_BRIDGED,
+	};
+	struct netdrop_hook_entry e = { .pf = NFPROTO_BRIDGE };
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	/* What an xt_table would have at its name: must not be read. */
+	memset(t, 'x', sizeof(*t));
+	strscpy(t->name, "broute", sizeof(t->name));
+	ops.priv = t;
+	nd_hook_describe(&ops, ebt_fake_do_table, &e);
+	KUNIT_EXPECT_STREQ(test, e.table, "broute");
+	KUNIT_EXPECT_TRUE(test, e.flags & NETDROP_HF_XTABLES);
+}
+
 static void hooks_describe_nftables_and_other(struct kunit *test)
 {
 	struct nft_table *table = kunit_kzalloc(test, sizeof(*table), GFP_KERNEL);
@@ -681,31 +717,119 @@ static void hooks_describe_nftables_and_other(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, e.flags & NETDROP_HF_PLACEHOLDER);
 }
 
+static u32 fake_module_of(unsigned long addr)
+{
+	/* 0x5000..0x5fff is "module 6", the rest the kernel image. */
+	return addr >= 0x5000 && addr < 0x6000 ? 6 : 0;
+}
+
+static const struct nd_code_range any_code = { .lo = 0, .hi = ~0UL };
+
+static int pend_insert(unsigned long skb, unsigned long func, u8 pf, u8 hook,
+		       const struct nd_code_range *code, unsigned long now,
+		       u64 *gen)
+{
+	struct nd_pend_info pi = {
+		.func = func, .pf = pf, .hooknum = hook,
+	};
+
+	return nd_pend_insert(skb, &pi, code, now, gen);
+}
+
 static void verdict_pending_table(struct kunit *test)
 {
+	unsigned long now = jiffies;
 	struct nd_pend_info pi;
 	u64 g1, g2, g3;
 	int s1, s2, s3;
 
 	nd_pend_clear();
-	s1 = nd_pend_insert(0x1000, 0xaa, NULL, NULL, 2, 1, &g1);
+	s1 = pend_insert(0x1000, 0xaa, 2, 1, &any_code, now, &g1);
 	KUNIT_ASSERT_GE(test, s1, 0);
 	/* Same skb nested (bridge calling IP hooks): the newest wins. */
-	s2 = nd_pend_insert(0x1000, 0xbb, NULL, NULL, 2, 3, &g2);
+	s2 = pend_insert(0x1000, 0xbb, 2, 3, &any_code, now, &g2);
 	KUNIT_ASSERT_GE(test, s2, 0);
 	KUNIT_EXPECT_GT(test, g2, g1);
-	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x1000, &pi));
+	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x1000, 0x1, now, fake_module_of, &pi));
 	KUNIT_EXPECT_EQ(test, pi.func, 0xbbUL);
 	KUNIT_EXPECT_EQ(test, pi.hooknum, (u8)3);
 	/* A stale remover (old generation) cannot clear a newer entry. */
-	s3 = nd_pend_insert(0x2000, 0xcc, NULL, NULL, 10, 1, &g3);
-	nd_pend_remove(s3, 0x2000, g3 - 1);
-	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x2000, &pi));
+	s3 = pend_insert(0x2000, 0xcc, 10, 1, &any_code, now, &g3);
+	nd_pend_remove(s3, 0x2000, g3 - 2);
+	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x2000, 0x1, now, fake_module_of, &pi));
 	KUNIT_EXPECT_EQ(test, pi.func, 0xccUL);
 	/* The outer entry is still there, removal by its owner works. */
 	nd_pend_remove(s1, 0x1000, g1);
-	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x1000, &pi));
-	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x3000, &pi));
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x1000, 0x1, now, fake_module_of, &pi));
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x3000, 0x1, now, fake_module_of, &pi));
+}
+
+/*
+ * A hook that runs the rest of the stack inline (br_netfilter) is blamed
+ * only for drops in its own code while in flight; once it returned
+ * NF_DROP, the free that follows is its, wherever it is.
+ */
+static void verdict_inflight_own_code_only(struct kunit *test)
+{
+	const struct nd_code_range fn = { .lo = 0x100, .hi = 0x200 };
+	const struct nd_code_range mod = { .lo = 0x5100, .hi = 0x5200,
+					   .module = 6 };
+	unsigned long now = jiffies;
+	struct nd_pend_info pi;
+	u64 g;
+	int s;
+
+	nd_pend_clear();
+	s = pend_insert(0x7000, 0xaa, 7, 0, &fn, now, &g);
+	KUNIT_ASSERT_GE(test, s, 0);
+	/* udp_rcv's NO_SOCKET far down the inline path: not the hook's. */
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x7000, 0x9000, now, fake_module_of, &pi));
+	/* Inside the hook function itself: its. */
+	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x7000, 0x180, now, fake_module_of, &pi));
+
+	/* A module's hook: any location in that module is its own code. */
+	s = pend_insert(0x7000, 0x5100, 2, 1, &mod, now, &g);
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x7000, 0x180, now, fake_module_of, &pi));
+	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x7000, 0x5800, now, fake_module_of, &pi));
+
+	/* Returned NF_DROP: the free in nf_hook_slow() is the hook's. */
+	s = pend_insert(0x7000, 0xaa, 7, 0, &fn, now, &g);
+	nd_pend_dropped(s, 0x7000, g, now);
+	KUNIT_EXPECT_TRUE(test, nd_pend_take(0x7000, 0x9000, now, fake_module_of, &pi));
+	KUNIT_EXPECT_EQ(test, pi.func, 0xaaUL);
+}
+
+/* Entries whose end never comes expire, and do not outlive a new visit. */
+static void verdict_pending_expiry(struct kunit *test)
+{
+	unsigned long now = jiffies;
+	struct nd_pend_info pi;
+	u64 g, g2;
+	int s;
+
+	nd_pend_clear();
+	/* NF_DROP on a shared skb: no tracepoint, the entry stays. */
+	s = pend_insert(0x8000, 0xaa, 2, 1, &any_code, now, &g);
+	nd_pend_dropped(s, 0x8000, g, now);
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x8000, 0x1, now + ND_DROP_LIFE + 1,
+					      fake_module_of, &pi));
+	nd_pend_clear();
+	/* An in flight entry whose kretprobe went away. */
+	s = pend_insert(0x8000, 0xbb, 2, 1, &any_code, now, &g);
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x8000, 0x1, now + ND_PEND_LIFE + 1,
+					      fake_module_of, &pi));
+	nd_pend_clear();
+	/* A reused address entering a hook ends the old dropped entry. */
+	s = pend_insert(0x8000, 0xcc, 2, 1, &any_code, now, &g);
+	nd_pend_dropped(s, 0x8000, g, now);
+	s = pend_insert(0x8000, 0xdd, 2, 1, &any_code, now, &g2);
+	nd_pend_remove(s, 0x8000, g2);	/* the new visit returned ACCEPT */
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x8000, 0x1, now, fake_module_of, &pi));
+	/* An unregistered probe's entries are forgotten. */
+	s = pend_insert(0x8000, 0xee, 2, 1, &any_code, now, &g);
+	nd_pend_forget(0xee);
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(0x8000, 0x1, now, fake_module_of, &pi));
+	nd_pend_clear();
 }
 
 static void verdict_pending_table_full(struct kunit *test)
@@ -716,7 +840,7 @@ static void verdict_pending_table_full(struct kunit *test)
 	nd_pend_clear();
 	/* One skb cannot take more than its probe window. */
 	for (i = 0; i < 2 * ND_PEND_WINDOW; i++)
-		if (nd_pend_insert(0x4000, i, NULL, NULL, 2, 1, &gen) >= 0)
+		if (pend_insert(0x4000, i + 1, 2, 1, &any_code, jiffies, &gen) >= 0)
 			ok++;
 	KUNIT_EXPECT_EQ(test, ok, (unsigned int)ND_PEND_WINDOW);
 	nd_pend_clear();
@@ -753,8 +877,11 @@ static struct kunit_case nd_decode_cases[] = {
 static struct kunit_case nd_hooks_cases[] = {
 	KUNIT_CASE(hooks_split_symbol),
 	KUNIT_CASE(hooks_xtables_names),
+	KUNIT_CASE(hooks_ebtables_names),
 	KUNIT_CASE(hooks_describe_nftables_and_other),
 	KUNIT_CASE(verdict_pending_table),
+	KUNIT_CASE(verdict_inflight_own_code_only),
+	KUNIT_CASE(verdict_pending_expiry),
 	KUNIT_CASE(verdict_pending_table_full),
 	{}
 };

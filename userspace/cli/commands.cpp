@@ -204,6 +204,23 @@ void add_limit_options(po::options_description& d, CaptureArgs& c) {
                                                                   "per-CPU ring size in KiB (power of two)");
 }
 
+// A container's session may not install the host-wide hook probes: when
+// hook attribution was only the default, capture without it and say so.
+void set_filter_or_without_hooks(Session& session, FilterSpec& spec, const FilterArgs& fa) {
+  int err = session.try_set_filter(spec.to_kernel());
+  if (err == EPERM && spec.hooks && !fa.hooks && (spec.events & NETDROP_EV_RESET) == 0) {
+    spec.hooks = false;
+    if (session.try_set_filter(spec.to_kernel()) == 0) {
+      fmt::print(stderr,
+                 "netdropctl: hook attribution needs probes for the whole host, which this container may not "
+                 "install; drops are shown without it\n");
+      return;
+    }
+    spec.hooks = true;
+  }
+  session.set_filter(spec.to_kernel());
+}
+
 // Everything a live capture needs, set up from the options.
 struct Live {
   Session session;
@@ -220,7 +237,7 @@ struct Live {
     // under a drop storm a wakeup per drop costs more than the record.
     // The 100 ms poll timeout bounds how late a lone drop is shown.
     session.set_watermark(session.info().ring_size / 8);
-    session.set_filter(spec.to_kernel());
+    set_filter_or_without_hooks(session, spec, fa);
     session.map_rings();
     ctx.symbols = &symbols;
     ctx.reason_names = reason_map(reasons);

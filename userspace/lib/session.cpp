@@ -142,9 +142,20 @@ void Session::set_ring_size(uint32_t bytes) {
   info_.ring_size = bytes;
 }
 
-void Session::set_filter(const netdrop_filter& f) {
+int Session::try_set_filter(const netdrop_filter& f) {
   netdrop_filter copy = f;
-  checked_ioctl(fd_.get(), NETDROP_IOC_SET_FILTER, &copy, "setting the filter");
+  return ioctl(fd_.get(), NETDROP_IOC_SET_FILTER, &copy) == 0 ? 0 : errno;
+}
+
+void Session::set_filter(const netdrop_filter& f) {
+  int err = try_set_filter(f);
+  if (err == 0) return;
+  if (err == EPERM && (f.events & NETDROP_EV_RESET) != 0)
+    throw SystemError(
+        "netdrop: setting the filter failed: resets and hook attribution need probes for the whole host, "
+        "which a container's session may not install (module parameter scoped_probes)");
+  errno = err;
+  fail_ioctl("setting the filter");
 }
 
 void Session::map_rings() {
@@ -170,7 +181,15 @@ void Session::map_rings() {
   }
 }
 
-void Session::enable() { checked_ioctl(fd_.get(), NETDROP_IOC_ENABLE, nullptr, "enabling capture"); }
+void Session::enable() {
+  if (ioctl(fd_.get(), NETDROP_IOC_ENABLE, nullptr) == 0) return;
+  if (errno == ENOENT)
+    throw SystemError(
+        "netdrop: enabling capture failed: none of the kernel functions that send TCP resets "
+        "(tcp_v4_send_reset, tcp_v6_send_reset, tcp_send_active_reset) could be probed");
+  if (errno == EIO) throw SystemError("netdrop: enabling capture failed: netfilter hook attribution could not start");
+  fail_ioctl("enabling capture");
+}
 
 void Session::disable() { checked_ioctl(fd_.get(), NETDROP_IOC_DISABLE, nullptr, "disabling capture"); }
 

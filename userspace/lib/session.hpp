@@ -101,6 +101,8 @@ class Session {
   // Bytes in a CPU's ring that wake up a poller (1 .. ring size / 2).
   void set_watermark(uint32_t bytes);
   void set_filter(const netdrop_filter& f);
+  // Like set_filter, but returns the errno instead of throwing (0: set).
+  int try_set_filter(const netdrop_filter& f);
   void map_rings();
   void enable();
   void disable();

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kfree_skb probe: probe -> origin -> decode -> filter -> ring.
+ *
+ * It runs on every skb the kernel frees, in every context (task, softirq,
+ * hardirq, nested), on packets and on skbs that never were packets (unix,
+ * netlink), and on skbs whose owner is going away.  It takes no lock and
+ * writes only to the ring of the CPU it runs on.
+ *
+ * What it reads of the skb, and why each read is safe:
+ *
+ * - skb->len, data_len, protocol, mark, skb_iif: plain numbers; a wrong
+ *   one gives a wrong field in the record, never a fault.  (mark shares
+ *   its word with reserved_tailroom.)
+ * - head, data, tail/end and the network/MAC header offsets, through
+ *   nd_decode.c only: every read is bounded to the linear buffer or goes
+ *   through skb_header_pointer(), so an offset that was never set reads
+ *   bytes of the skb's own buffer or nothing.  The frags and frag_list
+ *   belong to the skb until it is freed, which is after the tracepoint.
+ * - skb->dev: never dereferenced.  UDP keeps dev_scratch (truesize, len,
+ *   flags) there once a datagram is queued, fragments and TCP's
+ *   out-of-order queue keep an rb_node there, and a device may be gone.
+ *   The value is looked up as a number in nd_netdev.c's table of
+ *   registered devices: ifindex, netns and name come from that table.
+ * - skb->sk: before 6.9 (and in kernels without that fix backported) IP
+ *   reassembly stored ip_defrag_offset in the same word, a number below
+ *   65536.  Used only when it is a direct-map address (virt_addr_valid),
+ *   as every socket is; a socket referenced by an skb outlives the skb
+ *   (it is freed after its queues are purged), and so does its netns.
+ * - rx_sk (4-argument tracepoint): given by the kernel for that purpose.
+ *
+ * Without a registered device, ifindex is skb_iif (the input device, like
+ * drop_monitor reports) and its name is looked up in the socket's netns.
+ */
+#include <linux/mm.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/pid_namespace.h>
+#include <linux/stacktrace.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <net/sock.h>
+#include <net/net_namespace.h>
+#include <trace/events/skb.h>
+
+#include "nd_ring.h"
+#include "nd_decode.h"
+#include "nd_filter.h"
+#include "nd_netdev.h"
+#include "nd_verdict.h"
+#include "nd_reset.h"
+#include "nd_session.h"
+
+/* What every session sees of one drop, decoded at most once. */
+struct nd_event {
+	const struct sk_buff *skb;
+	u64 location;
+	u32 reason;
+	u32 ifindex;
+	u32 netns;
+	int nhoff;		/* network header offset, INT_MIN if none */
+	bool not_ip;		/* a unix or netlink socket's skb */
+	bool decoded;
+	bool has_hook;
+	struct nd_hook_hit hook;	/* names under RCU, with has_hook */
+	struct netdrop_drop rec;
+};
+
+/* skb->sk when it is a socket (see the top of this file). */
+static const struct sock *nd_skb_sk(const struct sk_buff *skb)
+{
+	const struct sock *sk = READ_ONCE(skb->sk);
+
+	if (!sk || !virt_addr_valid(sk))
+		return NULL;
+	return sk;
+}
+
+/* Device, namespace and kind of the drop, from trusted fields only. */
+static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
+{
+	const struct sk_buff *skb = ev->skb;
+	const struct sock *sk = rx_sk ? rx_sk : nd_skb_sk(skb);
+	struct nd_netdev_info dev;
+
+	ev->ifindex = READ_ONCE(skb->skb_iif);
+	ev->netns = 0;
+	ev->not_ip = false;
+	ev->rec.ifname[0] = '\0';
+	if (sk) {
+		u16 family = READ_ONCE(sk->sk_family);
+
+		ev->not_ip = family == AF_UNIX || family == AF_NETLINK;
+		ev->netns = sock_net(sk)->ns.inum;
+	}
+	if (nd_netdev_lookup((unsigned long)READ_ONCE(skb->dev), &dev)) {
+		ev->ifindex = dev.ifindex;
+		ev->netns = dev.netns;
+		BUILD_BUG_ON(sizeof(ev->rec.ifname) != sizeof(dev.name));
+		memcpy(ev->rec.ifname, dev.name, sizeof(dev.name));
+		return;
+	}
+	nd_netdev_name(ev->netns, ev->ifindex, ev->rec.ifname);
+}
+
+static void nd_event_decode(struct nd_event *ev)
+{
+	const struct sk_buff *skb = ev->skb;
+	struct netdrop_drop *rec = &ev->rec;
+	char ifname[NETDROP_IFNAMSIZ];
+
+	ev->decoded = true;
+	memcpy(ifname, rec->ifname, sizeof(ifname));
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->ifname, ifname, sizeof(ifname));
+	rec->hdr.type = NETDROP_REC_DROP;
+	rec->ts_ns = ktime_get_mono_fast_ns();
+	rec->location = ev->location;
+	rec->skb = (unsigned long)skb;
+	rec->reason = ev->reason;
+	rec->cpu = smp_processor_id();
+	rec->netns = ev->netns;
+	rec->ifindex = ev->ifindex;
+	rec->len = READ_ONCE(skb->len);
+	rec->mark = READ_ONCE(skb->mark);
+	rec->protocol = ntohs(READ_ONCE(skb->protocol));
+	rec->ctx = nd_context();
+	rec->pid = current->tgid;
+	memcpy(rec->comm, current->comm, sizeof(rec->comm));
+	rec->comm[sizeof(rec->comm) - 1] = '\0';
+	ev->nhoff = ev->not_ip ? INT_MIN : nd_decode(skb, rec);
+	if (ev->has_hook)
+		rec->hook = ev->hook.info;
+}
+
+/*
+ * A session scoped to a container sees the tasks of its pid namespace
+ * only: another task (the host's, or an interrupted one) is pid 0 with no
+ * command.
+ */
+static void nd_scope_task(const struct nd_session *s, u32 *pid, char *comm)
+{
+	if (likely(!s->scope_pidns))
+		return;
+	*pid = task_tgid_nr_ns(current, s->scope_pidns);
+	if (!*pid)
+		memset(comm, 0, NETDROP_COMMLEN);
+}
+
+/*
+ * Captures the kernel stack into @frames and drops the frames of netdrop
+ * and of the tracing machinery above the interesting one: up to @first
+ * (the drop location, a return address that is on the stack) when it is
+ * found, else the frames inside this module.  Returns the depth.
+ */
+static u16 nd_capture_stack(unsigned long *frames, unsigned long first)
+{
+	unsigned int n = stack_trace_save(frames, NETDROP_MAX_STACK, 0);
+	unsigned int i, skip = 0;
+
+	for (i = 0; i < n && i < 16; i++) {
+		if (first && frames[i] == first) {
+			skip = i;
+			break;
+		}
+		if (!skip && !within_module(frames[i], THIS_MODULE))
+			skip = i;
+	}
+	memmove(frames, frames + skip, (n - skip) * sizeof(*frames));
+	return n - skip;
+}
+
+/*
+ * Finishes a record of @len reserved bytes at ring position @pos whose
+ * fixed and optional parts take @used bytes: captures the stack at the
+ * end when @stack (its depth into *@nr_stack, a field of the record),
+ * gives back what the stack did not use (if nobody reserved after us),
+ * publishes, and wakes a sleeping reader at the watermark.  Every byte of
+ * the record is written before nd_ring_commit() publishes it.
+ */
+static void nd_record_finish(struct nd_session *s, struct nd_ring *ring,
+			     struct netdrop_rec_hdr *hdr, __u16 *nr_stack,
+			     unsigned long pos, u32 used, u32 len, bool stack,
+			     unsigned long first)
+{
+	*nr_stack = 0;
+	if (stack) {
+		*nr_stack = nd_capture_stack((unsigned long *)((u8 *)hdr + used),
+					     first);
+		hdr->flags |= NETDROP_RF_STACK;
+	}
+	hdr->size = used + *nr_stack * sizeof(u64);
+	if (hdr->size < len && !nd_ring_shrink(ring, pos, len, hdr->size)) {
+		memset((u8 *)hdr + hdr->size, 0, len - hdr->size);
+		hdr->size = len;
+	}
+	nd_ring_commit(ring);
+	/*
+	 * wq_has_sleeper() orders the producer_pos store of the commit
+	 * before reading the wait queue (smp_mb); pairs with the smp_mb()
+	 * after poll_wait() in nd_poll(), so either the poller sees the
+	 * data or we see the poller.
+	 */
+	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
+		irq_work_queue(&s->wakeup);
+}
+
+static void nd_put_names(struct netdrop_drop *rec, u32 off,
+			 const struct nd_hook_hit *h)
+{
+	rec->names_off = off;
+	rec->hdr.flags |= NETDROP_RF_HOOK;
+	if (h->desc)
+		memcpy((u8 *)rec + off, &h->desc->names, sizeof(h->desc->names));
+	else
+		memset((u8 *)rec + off, 0, sizeof(struct netdrop_hook_names));
+}
+
+/*
+ * Record layout: fixed part, hook names, packet bytes, then the stack,
+ * last because only its size is unknown until it is captured.
+ */
+static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
+{
+	struct nd_ring *ring = s->rings[smp_processor_id()];
+	const struct nd_filter *nf = rcu_dereference(s->filter);
+	const struct netdrop_filter *f = &nf->f;
+	bool hook = ev->has_hook && (f->options & NETDROP_OPT_HOOKS);
+	bool stack = f->options & NETDROP_OPT_STACK;
+	struct netdrop_drop *rec;
+	u32 off, len, snap = 0, used;
+	unsigned long pos;
+
+	if (f->events && !(f->events & NETDROP_EV_DROP))
+		return;
+	local64_inc(&nd_ctrs(ring)->seen);
+	if (!nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
+				 ev->netns))
+		goto filtered;
+	if (!ev->decoded)
+		nd_event_decode(ev);
+	if (!nd_filter_match_post(nf, &ev->rec))
+		goto filtered;
+
+	if (f->snaplen && ev->nhoff != INT_MIN)
+		snap = nd_packet_avail(ev->skb, ev->nhoff, f->snaplen);
+	len = sizeof(*rec);
+	if (hook)
+		len += sizeof(struct netdrop_hook_names);
+	len = ALIGN(len + snap, 8);
+	if (stack)
+		len += NETDROP_MAX_STACK * sizeof(u64);
+
+	rec = nd_ring_reserve(ring, len, &pos);
+	if (!rec)
+		return;
+	memcpy(rec, &ev->rec, sizeof(*rec));
+	rec->seq = nd_ring_next_seq(ring);
+	nd_scope_task(s, &rec->pid, rec->comm);
+	if (unlikely(!s->show_addrs)) {
+		/* Only who can read /proc/kallsyms gets kernel addresses. */
+		rec->location = 0;
+		rec->skb = 0;
+		rec->hook.func = 0;
+	}
+	off = sizeof(*rec);
+	if (hook) {
+		nd_put_names(rec, off, &ev->hook);
+		off += sizeof(struct netdrop_hook_names);
+	} else {
+		memset(&rec->hook, 0, sizeof(rec->hook));
+	}
+	if (snap) {
+		snap = nd_copy_packet(ev->skb, ev->nhoff, (u8 *)rec + off, snap);
+		rec->data_len = snap;
+		rec->data_off = off;
+		if (snap)
+			rec->hdr.flags |= NETDROP_RF_DATA;
+		off += snap;
+	}
+	used = ALIGN(off, 8);
+	memset((u8 *)rec + off, 0, used - off);
+	if (stack)
+		rec->stack_off = used;
+	nd_record_finish(s, ring, &rec->hdr, &rec->nr_stack, pos, used, len,
+			 stack, ev->location);
+	return;
+filtered:
+	local64_inc(&nd_ctrs(ring)->filtered);
+}
+
+static void nd_probe_common(const struct sk_buff *skb, void *location,
+			    u32 reason, const struct sock *rx_sk)
+{
+	struct nd_event ev;
+	struct nd_session *s;
+
+	ev.skb = skb;
+	ev.location = (unsigned long)location;
+	ev.reason = reason;
+	ev.decoded = false;
+	rcu_read_lock();
+	nd_event_origin(&ev, rx_sk);
+	ev.has_hook = nd_verdict_find((unsigned long)skb, ev.location, &ev.hook);
+	list_for_each_entry_rcu(s, &nd_active, active)
+		nd_session_drop(s, &ev);
+	rcu_read_unlock();
+}
+
+/* A reset looks like a TCP drop to the address and port filters. */
+static bool nd_reset_match(const struct nd_filter *nf,
+			   const struct netdrop_reset *r, u32 ifindex)
+{
+	struct netdrop_drop view;
+
+	if ((nf->pre_fields & NETDROP_F_NETNS) && r->netns != nf->f.netns)
+		return false;
+	if ((nf->pre_fields & NETDROP_F_IFINDEX) && ifindex != nf->f.ifindex)
+		return false;
+	view.hdr.flags = NETDROP_RF_DECODED | NETDROP_RF_L4;
+	view.family = r->family;
+	view.l4proto = IPPROTO_TCP;
+	memcpy(view.saddr, r->saddr, sizeof(view.saddr));
+	memcpy(view.daddr, r->daddr, sizeof(view.daddr));
+	view.sport = r->sport;
+	view.dport = r->dport;
+	return nd_filter_match_post(nf, &view);
+}
+
+void nd_emit_reset(const struct netdrop_reset *r, u32 ifindex)
+{
+	struct nd_session *s;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &nd_active, active) {
+		struct nd_ring *ring = s->rings[smp_processor_id()];
+		const struct nd_filter *nf = rcu_dereference(s->filter);
+		bool stack = nf->f.options & NETDROP_OPT_STACK;
+		struct netdrop_reset *rec;
+		unsigned long pos;
+		u32 len = sizeof(*rec), used = len;
+
+		if (!(nf->f.events & NETDROP_EV_RESET))
+			continue;
+		local64_inc(&nd_ctrs(ring)->seen);
+		if (!nd_reset_match(nf, r, ifindex)) {
+			local64_inc(&nd_ctrs(ring)->filtered);
+			continue;
+		}
+		if (stack)
+			len += NETDROP_MAX_STACK * sizeof(u64);
+		rec = nd_ring_reserve(ring, len, &pos);
+		if (!rec)
+			continue;
+		memcpy(rec, r, sizeof(*rec));
+		rec->seq = nd_ring_next_seq(ring);
+		nd_scope_task(s, &rec->pid, rec->comm);
+		if (unlikely(!s->show_addrs)) {
+			rec->location = 0;
+			rec->skb = 0;
+		}
+		if (stack)
+			rec->stack_off = used;
+		nd_record_finish(s, ring, &rec->hdr, &rec->nr_stack, pos, used,
+				 len, stack, 0);
+	}
+	rcu_read_unlock();
+}
+
+#if ND_TP_NARGS == 4
+static void nd_probe(void *data, struct sk_buff *skb, void *location,
+		     enum skb_drop_reason reason, struct sock *rx_sk)
+{
+	nd_probe_common(skb, location, reason, rx_sk);
+}
+#elif ND_TP_NARGS == 3
+static void nd_probe(void *data, struct sk_buff *skb, void *location,
+		     enum skb_drop_reason reason)
+{
+	nd_probe_common(skb, location, reason, NULL);
+}
+#else
+static void nd_probe(void *data, struct sk_buff *skb, void *location)
+{
+	nd_probe_common(skb, location, 0, NULL);
+}
+#endif
+
+int nd_probe_register(void)
+{
+	return register_trace_kfree_skb(nd_probe, NULL);
+}
+
+/* Probes may still run until tracepoint_synchronize_unregister(). */
+void nd_probe_unregister(void)
+{
+	unregister_trace_kfree_skb(nd_probe, NULL);
+}

@@ -12,6 +12,12 @@
 calls=${ND_FUZZ_CALLS:-100000}
 calls=${calls:-100000}
 nd_load
+assert_ge "$(nproc)" 2 "CPUs online (a 1-CPU guest would race nothing)"
+note "GET_SESSIONS with rows shorter than nr_cpu_ids: nothing written past them"
+"$ND_TOP/build/tests/e2e/ndcheck" stride >/tmp/stride.out
+rc=$?
+cat /tmp/stride.out
+assert_eq "$rc" 0 "the caller's row length is the stride"
 seed=$(date +%s)
 echo "seed $seed"
 "$ND_TOP/build/tests/e2e/devfuzz" "$calls" "$seed" >/tmp/fuzz.out 2>&1

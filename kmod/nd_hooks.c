@@ -293,7 +293,7 @@ int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs,
 		return -EPERM;
 	}
 	if (want) {
-		tmp = kvcalloc(want, sizeof(*tmp), GFP_KERNEL);
+		tmp = kvcalloc(want, sizeof(*tmp), GFP_KERNEL_ACCOUNT);
 		if (!tmp) {
 			put_net(net);
 			return -ENOMEM;

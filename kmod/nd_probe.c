@@ -25,12 +25,24 @@
  * - skb->sk: before 6.9 (and in kernels without that fix backported) IP
  *   reassembly stored ip_defrag_offset in the same word, a number below
  *   65536.  Used only when it is a direct-map address (virt_addr_valid),
- *   as every socket is; a socket referenced by an skb outlives the skb
- *   (it is freed after its queues are purged), and so does its netns.
- * - rx_sk (4-argument tracepoint): given by the kernel for that purpose.
+ *   as every socket is.  A socket referenced by an skb outlives the skb
+ *   (wmem, rmem or a reference; it is freed after its queues are purged).
+ *   sk_family and the netns pointer are in sock_common, valid for request
+ *   and TIME_WAIT sockets too.  Its netns is read only when the socket
+ *   holds a reference on it (sk_net_refcnt) or is a request or TIME_WAIT
+ *   socket (purged before their netns goes): a kernel socket's netns (a
+ *   tunnel's) can be gone while one of its skbs waits in another netns.
+ * - rx_sk (4-argument tracepoint): the socket the drop was for, as the
+ *   caller passed it; the same rules.  (A TIME_WAIT socket just put can
+ *   be recycled: its slab is SLAB_TYPESAFE_BY_RCU, so the read is of a
+ *   socket, at worst another one's netns.)
  *
- * Without a registered device, ifindex is skb_iif (the input device, like
- * drop_monitor reports) and its name is looked up in the socket's netns.
+ * The device, when skb->dev is one, gives ifindex and netns; else ifindex
+ * is skb_iif (the input device, like drop_monitor reports), the netns the
+ * socket's, and the name is looked up in that netns.
+ *
+ * Preemption is disabled for the whole probe: tracepoints on 7.x call
+ * probes under SRCU, preemptible, and the rings are per CPU.
  */
 #include <linux/mm.h>
 #include <linux/rculist.h>
@@ -76,6 +88,15 @@ static const struct sock *nd_skb_sk(const struct sk_buff *skb)
 	return sk;
 }
 
+/* The netns of @sk when it is sure to be alive (see the top). */
+static u32 nd_sock_netns(const struct sock *sk)
+{
+	/* Set at creation, never changed: a plain read (a bit-field). */
+	if (sk_fullsock(sk) && !sk->sk_net_refcnt)
+		return 0;
+	return sock_net(sk)->ns.inum;
+}
+
 /* Device, namespace and kind of the drop, from trusted fields only. */
 static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 {
@@ -91,7 +112,6 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 		u16 family = READ_ONCE(sk->sk_family);
 
 		ev->not_ip = family == AF_UNIX || family == AF_NETLINK;
-		ev->netns = sock_net(sk)->ns.inum;
 	}
 	if (nd_netdev_lookup((unsigned long)READ_ONCE(skb->dev), &dev)) {
 		ev->ifindex = dev.ifindex;
@@ -100,6 +120,8 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 		memcpy(ev->rec.ifname, dev.name, sizeof(dev.name));
 		return;
 	}
+	if (sk)
+		ev->netns = nd_sock_netns(sk);
 	nd_netdev_name(ev->netns, ev->ifindex, ev->rec.ifname);
 }
 
@@ -135,8 +157,8 @@ static void nd_event_decode(struct nd_event *ev)
 
 /*
  * A session scoped to a container sees the tasks of its pid namespace
- * only: another task (the host's, or an interrupted one) is pid 0 with no
- * command.
+ * only: any other task current at the drop (the host's, in task or
+ * interrupt context) is pid 0 with no command.
  */
 static void nd_scope_task(const struct nd_session *s, u32 *pid, char *comm)
 {
@@ -299,12 +321,15 @@ static void nd_probe_common(const struct sk_buff *skb, void *location,
 	ev.location = (unsigned long)location;
 	ev.reason = reason;
 	ev.decoded = false;
+	/* One CPU's rings from reserve to commit (see the top). */
+	preempt_disable_notrace();
 	rcu_read_lock();
 	nd_event_origin(&ev, rx_sk);
 	ev.has_hook = nd_verdict_find((unsigned long)skb, ev.location, &ev.hook);
 	list_for_each_entry_rcu(s, &nd_active, active)
 		nd_session_drop(s, &ev);
 	rcu_read_unlock();
+	preempt_enable_notrace();
 }
 
 /* A reset looks like a TCP drop to the address and port filters. */

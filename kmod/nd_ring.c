@@ -44,18 +44,19 @@ struct nd_ring *nd_ring_alloc(int cpu, u64 size)
 
 	if (!is_power_of_2(size) || size < PAGE_SIZE)
 		return NULL;
-	ring = kzalloc_node(sizeof(*ring), GFP_KERNEL, node);
+	/* Charged to the opener's memory cgroup, like a socket's buffers. */
+	ring = kzalloc_node(sizeof(*ring), GFP_KERNEL_ACCOUNT, node);
 	if (!ring)
 		return NULL;
 	ring->nr_pages = 2 + nr_data;
 	ring->nr_area_pages = 2 + 2 * nr_data;
 	ring->pages = kvcalloc(ring->nr_area_pages, sizeof(*ring->pages),
-			       GFP_KERNEL);
+			       GFP_KERNEL_ACCOUNT);
 	if (!ring->pages)
 		goto err;
 	for (i = 0; i < ring->nr_pages; i++) {
-		ring->pages[i] = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO |
-						  __GFP_NOWARN, 0);
+		ring->pages[i] = alloc_pages_node(node, GFP_KERNEL_ACCOUNT |
+						  __GFP_ZERO | __GFP_NOWARN, 0);
 		if (!ring->pages[i])
 			goto err;
 	}

@@ -165,6 +165,7 @@ struct nd_session *nd_session_open(void)
 	limit = s->scope ? max_scoped_sessions : max_sessions;
 	if (nd_count_like(s) >= limit) {
 		mutex_unlock(&nd_lock);
+		mutex_destroy(&s->lock);
 		nd_session_free(s);
 		return ERR_PTR(-EBUSY);
 	}
@@ -230,39 +231,47 @@ nomem:
 
 /*
  * Takes or gives back this session's references on hook attribution and
- * on the reset probes, so the kretprobes and kprobes exist exactly while
- * an enabled session asks for them.  On failure the session keeps the
- * references it had for what failed, and the error is returned.
+ * on the reset probes, so that the kretprobes and kprobes exist exactly
+ * while an enabled session asks for them: what @nf asks for, if @enabled.
+ * Every reference is taken before any is given back, so a failure leaves
+ * the session holding exactly what it held, and returns the error.
  */
-static int nd_session_sync_probes(struct nd_session *s)
+static int nd_session_sync_probes(struct nd_session *s,
+				  const struct nd_filter *nf, bool enabled)
 {
-	const struct nd_filter *nf;
-	bool hooks, resets;
-	int err = 0, err2 = 0;
+	bool hooks = enabled && (nf->f.options & NETDROP_OPT_HOOKS);
+	bool resets = enabled && (nf->f.events & NETDROP_EV_RESET);
+	int err = 0;
 
 	lockdep_assert_held(&s->lock);
-	nf = rcu_dereference_protected(s->filter, lockdep_is_held(&s->lock));
-	hooks = s->enabled && (nf->f.options & NETDROP_OPT_HOOKS);
-	resets = s->enabled && (nf->f.events & NETDROP_EV_RESET);
 	mutex_lock(&nd_lock);
-	if (hooks != s->hooks) {
-		if (hooks)
-			err = nd_verdict_get();
-		else
-			nd_verdict_put();
-		if (!err)
-			s->hooks = hooks;
+	if (hooks && !s->hooks) {
+		err = nd_verdict_get();
+		if (err)
+			goto out;
 	}
-	if (resets != s->resets) {
-		if (resets)
-			err2 = nd_reset_get();
-		else
-			nd_reset_put();
-		if (!err2)
-			s->resets = resets;
+	if (resets && !s->resets) {
+		err = nd_reset_get();
+		if (err) {
+			if (hooks && !s->hooks)
+				nd_verdict_put();
+			goto out;
+		}
 	}
+	if (!hooks && s->hooks)
+		nd_verdict_put();
+	if (!resets && s->resets)
+		nd_reset_put();
+	s->hooks = hooks;
+	s->resets = resets;
+out:
 	mutex_unlock(&nd_lock);
-	return err ? err : err2;
+	return err;
+}
+
+static const struct nd_filter *nd_session_filter(struct nd_session *s)
+{
+	return rcu_dereference_protected(s->filter, lockdep_is_held(&s->lock));
 }
 
 int nd_session_enable(struct nd_session *s)
@@ -275,11 +284,16 @@ int nd_session_enable(struct nd_session *s)
 	err = nd_session_alloc_rings(s);
 	if (err)
 		return err;
+	/* The probes it asks for first: a failure leaves nothing enabled. */
+	err = nd_session_sync_probes(s, nd_session_filter(s), true);
+	if (err)
+		return err;
 	mutex_lock(&nd_lock);
 	if (!nd_nr_enabled) {
 		err = nd_probe_register();
 		if (err) {
 			mutex_unlock(&nd_lock);
+			nd_session_sync_probes(s, nd_session_filter(s), false);
 			return err;
 		}
 	}
@@ -287,10 +301,7 @@ int nd_session_enable(struct nd_session *s)
 	list_add_tail_rcu(&s->active, &nd_active);
 	WRITE_ONCE(s->enabled, true);
 	mutex_unlock(&nd_lock);
-	err = nd_session_sync_probes(s);
-	if (err)
-		nd_session_disable(s);	/* as if ENABLE had not happened */
-	return err;
+	return 0;
 }
 
 void nd_session_disable(struct nd_session *s)
@@ -312,7 +323,8 @@ void nd_session_disable(struct nd_session *s)
 		tracepoint_synchronize_unregister();
 	else
 		synchronize_rcu();
-	nd_session_sync_probes(s);
+	/* Giving back cannot fail. */
+	nd_session_sync_probes(s, nd_session_filter(s), false);
 }
 
 void nd_fill_info(struct nd_session *s, struct netdrop_info *info)
@@ -493,17 +505,17 @@ int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 	nd_scope_filter(s, &nf->f);
 	nd_filter_prepare(nf);
 	mutex_lock(&s->lock);
-	old = rcu_replace_pointer(s->filter, nf, lockdep_is_held(&s->lock));
-	err = nd_session_sync_probes(s);
+	/* On failure the session keeps its filter and its probes. */
+	err = nd_session_sync_probes(s, nf, s->enabled);
 	if (err) {
-		/* Back to the filter (and the probes) the session had. */
-		rcu_replace_pointer(s->filter, old, lockdep_is_held(&s->lock));
-		nd_session_sync_probes(s);
-		old = nf;
+		mutex_unlock(&s->lock);
+		kfree(nf);
+		return err;
 	}
+	old = rcu_replace_pointer(s->filter, nf, lockdep_is_held(&s->lock));
 	mutex_unlock(&s->lock);
 	kfree_rcu(old, rcu);
-	return err;
+	return 0;
 }
 
 int nd_set_ring(struct nd_session *s, u32 size)

@@ -170,8 +170,11 @@ int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
 		/* Pairs with the release of gen in the insert below. */
 		u64 g = key ? smp_load_acquire(&p->gen) : 0;
 
-		if (g && ((key == skb && (g & ND_PEND_DROPPED)) ||
-			  nd_pend_expired(p, g, now)))
+		/* g is key's only if the slot still holds key. */
+		if (!g || READ_ONCE(p->skb) != key)
+			continue;
+		if ((key == skb && (g & ND_PEND_DROPPED)) ||
+		    nd_pend_expired(p, g, now))
 			nd_pend_release(p, g);
 	}
 	for (i = 0; i < ND_PEND_WINDOW; i++) {
@@ -229,7 +232,8 @@ static bool nd_in_hook_code(const struct nd_code_range *code,
 			    unsigned long location, nd_module_of_t module_of,
 			    u32 *loc_module)
 {
-	if (location >= code->lo && location < code->hi)
+	if ((location >= code->lo && location < code->hi) ||
+	    (location >= code->lo2 && location < code->hi2))
 		return true;
 	if (!code->module)
 		return false;
@@ -261,7 +265,9 @@ bool nd_pend_take(unsigned long skb, unsigned long location,
 			continue;
 		/* Pairs with the insert: fields are valid once gen is. */
 		gen = smp_load_acquire(&p->gen);
-		if (!gen || gen <= best_gen || nd_pend_expired(p, gen, now))
+		/* Still this skb's: the slot may have been reused meanwhile. */
+		if (!gen || READ_ONCE(p->skb) != skb || gen <= best_gen ||
+		    nd_pend_expired(p, gen, now))
 			continue;
 		code = p->code;
 		if (!(gen & ND_PEND_DROPPED) &&
@@ -362,15 +368,18 @@ static u32 nd_symbol_module(const char *sym)
 #define ND_LOC_SLOTS 512
 static struct {
 	unsigned int seq;
+	unsigned int epoch;
 	unsigned long addr;
 	u32 module;
 } nd_loc_cache[ND_LOC_SLOTS];
+/* Modules come and go: an entry of an older epoch is a miss. */
+static atomic_t nd_loc_epoch = ATOMIC_INIT(0);
 
 static noinline u32 nd_module_of(unsigned long addr)
 {
 	unsigned int h = hash_long(addr, ilog2(ND_LOC_SLOTS));
+	unsigned int epoch = atomic_read(&nd_loc_epoch), seq, e;
 	char sym[KSYM_SYMBOL_LEN];
-	unsigned int seq;
 	unsigned long a;
 	u32 module;
 
@@ -378,9 +387,11 @@ static noinline u32 nd_module_of(unsigned long addr)
 	seq = smp_load_acquire(&nd_loc_cache[h].seq);
 	if (!(seq & 1)) {
 		a = READ_ONCE(nd_loc_cache[h].addr);
+		e = READ_ONCE(nd_loc_cache[h].epoch);
 		module = READ_ONCE(nd_loc_cache[h].module);
 		smp_rmb();	/* pairs with the smp_wmb() below */
-		if (a == addr && READ_ONCE(nd_loc_cache[h].seq) == seq)
+		if (a == addr && e == epoch &&
+		    READ_ONCE(nd_loc_cache[h].seq) == seq)
 			return module;
 	}
 	sprint_symbol(sym, addr);
@@ -388,6 +399,7 @@ static noinline u32 nd_module_of(unsigned long addr)
 	if (!(seq & 1) && cmpxchg(&nd_loc_cache[h].seq, seq, seq + 1) == seq) {
 		smp_wmb();	/* the odd sequence before the fields */
 		WRITE_ONCE(nd_loc_cache[h].addr, addr);
+		WRITE_ONCE(nd_loc_cache[h].epoch, epoch);
 		WRITE_ONCE(nd_loc_cache[h].module, module);
 		/* The fields before the even sequence. */
 		smp_store_release(&nd_loc_cache[h].seq, seq + 2);
@@ -395,21 +407,43 @@ static noinline u32 nd_module_of(unsigned long addr)
 	return module;
 }
 
-/* "name+0xoff/0xsize [mod]": the function and the module it is in. */
-static void nd_code_range_of(unsigned long func, struct nd_code_range *r)
+/* "name+0xoff/0xsize [mod]": the function containing @addr. */
+static u32 nd_function_of(unsigned long addr, unsigned long *lo,
+			  unsigned long *hi, char *sym)
 {
-	char sym[KSYM_SYMBOL_LEN];
 	unsigned long off, size;
 	const char *p;
 
-	memset(r, 0, sizeof(*r));
-	sprint_symbol(sym, func);
-	r->module = nd_symbol_module(sym);
+	sprint_symbol(sym, addr);
 	p = strchr(sym, '+');
-	if (p && sscanf(p, "+%lx/%lx", &off, &size) == 2 && off <= func) {
-		r->lo = func - off;
-		r->hi = r->lo + size;
+	if (p && sscanf(p, "+%lx/%lx", &off, &size) == 2 && off <= addr) {
+		*lo = addr - off;
+		*hi = *lo + size;
 	}
+	return nd_symbol_module(sym);
+}
+
+/*
+ * The hook function and its module.  nf_tables' hooks (nft_do_chain_ipv4
+ * and friends) hand the packet to nft_do_chain(), which frees it itself
+ * on 6.12 (and backports) and returns NF_STOLEN: that function is the
+ * hook's own code too, also when nf_tables is built in.  Its address
+ * comes from the export; only the numbers are kept.
+ */
+static void nd_code_range_of(unsigned long func, struct nd_code_range *r)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	void *chain;
+
+	memset(r, 0, sizeof(*r));
+	r->module = nd_function_of(func, &r->lo, &r->hi, sym);
+	if (strncmp(sym, "nft_do_chain_", 13))
+		return;
+	chain = __symbol_get("nft_do_chain");
+	if (!chain)
+		return;
+	nd_function_of((unsigned long)chain, &r->lo2, &r->hi2, sym);
+	__symbol_put("nft_do_chain");
 }
 
 static struct nd_vprobe *nd_vprobe_find(unsigned long func)
@@ -571,7 +605,7 @@ static struct nd_hook_cache *nd_describe_all(unsigned int nr_hooks,
 		got = min_t(u32, nd_hooks_collect_priv(net, tmp, privs, 256), 256);
 		rcu_read_unlock();
 		/* Each hook adds at most two entries: stay half full. */
-		for (i = 0; i < got && 2 * (n + 2) <= slots / 2; i++) {
+		for (i = 0; i < got && n + 2 <= slots / 2; i++) {
 			if (tmp[i].flags & NETDROP_HF_PLACEHOLDER)
 				continue;
 			nd_desc_from_entry(d, &tmp[i], privs[i]);
@@ -684,6 +718,9 @@ static void nd_verdict_scan_work(struct work_struct *work)
 static int nd_module_event(struct notifier_block *nb, unsigned long action,
 			   void *data)
 {
+	/* Addresses may now be another module's. */
+	if (action == MODULE_STATE_LIVE || action == MODULE_STATE_GOING)
+		atomic_inc(&nd_loc_epoch);
 	/* New hooks usually come with a module: look soon, and in full. */
 	if (action == MODULE_STATE_LIVE) {
 		WRITE_ONCE(nd_force_scan, true);

@@ -50,6 +50,8 @@ struct nd_pend_info {
 struct nd_code_range {
 	unsigned long lo;
 	unsigned long hi;	/* exclusive */
+	unsigned long lo2;	/* where it hands packets to, or 0 */
+	unsigned long hi2;
 	u32 module;
 };
 

@@ -360,8 +360,8 @@ static u32 nd_symbol_module(const char *sym)
 }
 
 /*
- * The module of a kfree_skb location: sprint_symbol() (its buffer is
- * this frame's, off the probe's usual path), cached per location.  A
+ * The module of a kfree_skb location: sprint_symbol() (its buffer in a
+ * frame of its own, only on a miss), cached per location.  A
  * slot is written by whoever makes its sequence odd, and read when the
  * sequence is even and the same before and after.
  */
@@ -375,25 +375,13 @@ static struct {
 /* Modules come and go: an entry of an older epoch is a miss. */
 static atomic_t nd_loc_epoch = ATOMIC_INIT(0);
 
-static noinline u32 nd_module_of(unsigned long addr)
+/* A miss: the symbol lookup, in a frame of its own (its buffer is big). */
+static noinline u32 nd_module_of_slow(unsigned long addr, unsigned int h,
+				      unsigned int seq, unsigned int epoch)
 {
-	unsigned int h = hash_long(addr, ilog2(ND_LOC_SLOTS));
-	unsigned int epoch = atomic_read(&nd_loc_epoch), seq, e;
 	char sym[KSYM_SYMBOL_LEN];
-	unsigned long a;
 	u32 module;
 
-	/* Pairs with the release of the even sequence below. */
-	seq = smp_load_acquire(&nd_loc_cache[h].seq);
-	if (!(seq & 1)) {
-		a = READ_ONCE(nd_loc_cache[h].addr);
-		e = READ_ONCE(nd_loc_cache[h].epoch);
-		module = READ_ONCE(nd_loc_cache[h].module);
-		smp_rmb();	/* pairs with the smp_wmb() below */
-		if (a == addr && e == epoch &&
-		    READ_ONCE(nd_loc_cache[h].seq) == seq)
-			return module;
-	}
 	sprint_symbol(sym, addr);
 	module = nd_symbol_module(sym);
 	if (!(seq & 1) && cmpxchg(&nd_loc_cache[h].seq, seq, seq + 1) == seq) {
@@ -405,6 +393,27 @@ static noinline u32 nd_module_of(unsigned long addr)
 		smp_store_release(&nd_loc_cache[h].seq, seq + 2);
 	}
 	return module;
+}
+
+static u32 nd_module_of(unsigned long addr)
+{
+	unsigned int h = hash_long(addr, ilog2(ND_LOC_SLOTS));
+	unsigned int epoch = atomic_read(&nd_loc_epoch), seq, e;
+	unsigned long a;
+	u32 module;
+
+	/* Pairs with the release of the even sequence in the slow path. */
+	seq = smp_load_acquire(&nd_loc_cache[h].seq);
+	if (!(seq & 1)) {
+		a = READ_ONCE(nd_loc_cache[h].addr);
+		e = READ_ONCE(nd_loc_cache[h].epoch);
+		module = READ_ONCE(nd_loc_cache[h].module);
+		smp_rmb();	/* pairs with the slow path's smp_wmb() */
+		if (a == addr && e == epoch &&
+		    READ_ONCE(nd_loc_cache[h].seq) == seq)
+			return module;
+	}
+	return nd_module_of_slow(addr, h, seq, epoch);
 }
 
 /* "name+0xoff/0xsize [mod]": the function containing @addr. */

@@ -24,7 +24,9 @@ for k in $kernels; do
 		ND_BENCH_ROUNDS="${ND_BENCH_ROUNDS:-3}" ND_BENCH_ITERS="${ND_BENCH_ITERS:-100000}" \
 		bash "$top/tests/bench/compare-modules.sh" >&2
 	echo "== $k: ns per drop over the baseline (median of rounds), $(git -C "$top" rev-parse --short "$rev") vs work tree"
-	awk '{ov[$1" "$2] = ov[$1" "$2] " " ($4 - $5)} END {for (k in ov) print k, ov[k]}' "$out/compare.txt" |
+	awk '$1 == "close" {t[$2] = t[$2] " " $4; n = $5} END {print "closing a hooks session (" n " hook functions), ms per round: old" t["old"] ", new" t["new"]}' \
+		"$out/compare.txt"
+	awk '$1 != "close" {ov[$1" "$2] = ov[$1" "$2] " " ($4 - $5)} END {for (k in ov) print k, ov[k]}' "$out/compare.txt" |
 		sort | awk '{n = split(substr($0, index($0, $3)), v, " "); asort(v); m = v[int((n + 1) / 2)];
 			med[$1, $2] = m; cases[$1] = 1}
 			END {for (c in cases) printf "%-8s old %8.1f  new %8.1f  new/old %.2f\n", c, med[c, "old"], med[c, "new"],

@@ -45,7 +45,7 @@ nft add table inet bench 2>/dev/null
 nft add chain inet bench in '{ type filter hook input priority 0; }' 2>/dev/null
 
 close_ms() {
-	"$ND_CTL" stream --hooks >/dev/null 2>&1 &
+	"$ND_CTL" stream >/dev/null 2>&1 &	# hook attribution is on by default
 	tracer=$!
 	nd_wait_capturing 1
 	sleep 2

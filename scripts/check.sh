@@ -51,15 +51,18 @@ stage "style"
 e2e_all=("$top"/tests/e2e/[0-9]*.sh)
 # The KASAN+lockdep test kernel runs the whole suite (a scenario takes
 # about 100 s there), split over two guests.
-kasan_a=() kasan_b=()
+# The traffic zoo (44) has a guest of its own there.
+kasan_a=() kasan_b=() kasan_zoo=()
 for s in "${e2e_all[@]}"; do
 	case $(basename "$s") in
 	1[0-4]_* | 2[0-1]_*) kasan_a+=("$s") ;;
+	44_*) kasan_zoo+=("$s") ;;
 	*) kasan_b+=("$s") ;;
 	esac
 done
-# PREEMPT_RT: the core scenarios (every probe type, concurrent sessions).
-rt_core=("$top"/tests/e2e/{10,11,12,13,20,21,30}_*.sh)
+# PREEMPT_RT: the core scenarios (every probe type, concurrent sessions),
+# probe errors, inline hooks and the traffic zoo.
+rt_core=("$top"/tests/e2e/{10,11,12,13,17,20,21,25,30,44}_*.sh)
 stress=("$top"/tests/e2e/4[01]_*.sh)
 
 stage "kernel modules for every kernel"
@@ -79,6 +82,7 @@ jobs=()
 if [ "$quick" != 1 ]; then
 	jobs+=("ND_GUEST_CPUS=1 e2e.sh -k test -n kasan-a ${kasan_a[*]}")
 	jobs+=("ND_GUEST_CPUS=1 e2e.sh -k test -n kasan-b ${kasan_b[*]}")
+	jobs+=("ND_GUEST_CPUS=2 e2e.sh -k test -n kasan-zoo ${kasan_zoo[*]}")
 	jobs+=("ND_GUEST_CPUS=2 e2e.sh -k test -n stress ${stress[*]}")
 fi
 for k in $NETDROP_MATRIX; do

@@ -24,11 +24,21 @@ for k in $kernels; do
 		ND_BENCH_ROUNDS="${ND_BENCH_ROUNDS:-3}" ND_BENCH_ITERS="${ND_BENCH_ITERS:-100000}" \
 		bash "$top/tests/bench/compare-modules.sh" >&2
 	echo "== $k: ns per drop over the baseline (median of rounds), $(git -C "$top" rev-parse --short "$rev") vs work tree"
-	awk '$1 == "close" {t[$2] = t[$2] " " $4; n = $5} END {print "closing a hooks session (" n " hook functions), ms per round: old" t["old"] ", new" t["new"]}' \
-		"$out/compare.txt"
-	awk '$1 != "close" {ov[$1" "$2] = ov[$1" "$2] " " ($4 - $5)} END {for (k in ov) print k, ov[k]}' "$out/compare.txt" |
-		sort | awk '{n = split(substr($0, index($0, $3)), v, " "); asort(v); m = v[int((n + 1) / 2)];
-			med[$1, $2] = m; cases[$1] = 1}
-			END {for (c in cases) printf "%-8s old %8.1f  new %8.1f  new/old %.2f\n", c, med[c, "old"], med[c, "new"],
-				med[c, "new"] / med[c, "old"]}'
+	python3 - "$out/compare.txt" <<'PY'
+import statistics as st, sys
+rows = [l.split() for l in open(sys.argv[1])]
+for case in ("record", "stack", "reject"):
+    med = {}
+    for build in ("old", "new"):
+        sel = [r for r in rows if r[0] == case and r[1] == build]
+        over = [float(r[3]) - float(r[4]) for r in sel]
+        ratio = [float(r[3]) / float(r[4]) for r in sel]
+        med[build] = (st.median(over), st.median(ratio), over)
+    print(f"{case:7} overhead ns: old {med['old'][0]:8.0f} new {med['new'][0]:8.0f} new/old "
+          f"{med['new'][0] / med['old'][0]:.2f}; x baseline: old {med['old'][1]:.2f} new {med['new'][1]:.2f}; "
+          f"rounds old {[round(v) for v in med['old'][2]]} new {[round(v) for v in med['new'][2]]}")
+close = {b: [r[3] for r in rows if r[0] == "close" and r[1] == b] for b in ("old", "new")}
+n = next((r[4] for r in rows if r[0] == "close"), "?")
+print(f"closing a hook-attribution session ({n} hook functions), ms per round: old {close['old']} new {close['new']}")
+PY
 done

@@ -66,6 +66,14 @@ static int nd_network_offset(const struct sk_buff *skb, u16 *flags)
 
 	if (skb->network_header && nd_nethdr_plausible(skb, off))
 		return off;
+	/*
+	 * No protocol, no network and no MAC header: a message the kernel
+	 * built (netlink broadcasts, ...), not a packet.  Its first byte may
+	 * still look like an IP version.
+	 */
+	if (!skb->protocol && !skb->network_header &&
+	    !skb_mac_header_was_set(skb))
+		return INT_MIN;
 	*flags |= NETDROP_RF_NO_NETHDR;
 	if (nd_nethdr_plausible(skb, 0))
 		return 0;

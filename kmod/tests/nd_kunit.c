@@ -592,6 +592,22 @@ static void decode_unset_network_header(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* A netlink message is not a packet, whatever its first byte is. */
+static void decode_kernel_message(struct kunit *test)
+{
+	u8 msg[28] = {};
+	struct netdrop_drop rec = {};
+	struct sk_buff *skb;
+
+	build_ipv4_udp(msg, 7, 8);	/* bytes that would decode as IPv4 */
+	skb = alloc_skb(128, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_put_data(skb, msg, sizeof(msg));
+	KUNIT_EXPECT_EQ(test, nd_decode(skb, &rec), INT_MIN);
+	KUNIT_EXPECT_FALSE(test, rec.hdr.flags & NETDROP_RF_DECODED);
+	kfree_skb(skb);
+}
+
 /* ---- reasons ---- */
 
 static void reasons_table(struct kunit *test)
@@ -870,6 +886,7 @@ static struct kunit_case nd_decode_cases[] = {
 	KUNIT_CASE(decode_ipv6_long_chain),
 	KUNIT_CASE(decode_nonlinear),
 	KUNIT_CASE(decode_unset_network_header),
+	KUNIT_CASE(decode_kernel_message),
 	KUNIT_CASE(reasons_table),
 	{}
 };

@@ -15,7 +15,9 @@ run_case() {
 	local name=$1
 	shift
 	ip netns exec srv iptables "$@" || fail "$name: rule"
-	"$ND_CTL" counters --netns srv --interval 5 --count 1 --json >"/tmp/$name.counters" &
+	# The window spans the stream's start (seconds on a loaded host) and
+	# the 3.5 s connect.
+	"$ND_CTL" counters --netns srv --interval 10 --count 1 --json >"/tmp/$name.counters" &
 	local cp=$!
 	"$ND_CTL" stream --host 10.0.17.2 --port 3306 --json >"/tmp/$name.json" 2>/dev/null &
 	local sp=$!

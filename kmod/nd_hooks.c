@@ -58,6 +58,20 @@ static bool nd_is_xtables_hook(const char *name)
 	       !strncmp(name, "arptable_", 9);
 }
 
+/* An x_tables or ebtables table's name, @len bytes at @name in its priv. */
+static void nd_table_name(struct netdrop_hook_entry *e, const char *name,
+			  size_t len)
+{
+	char buf[XT_TABLE_MAXNAMELEN];
+
+	len = min(len, sizeof(buf));
+	if (copy_from_kernel_nofault(buf, name, len))
+		return;
+	buf[len - 1] = '\0';
+	strscpy(e->table, buf, sizeof(e->table));
+	e->flags |= NETDROP_HF_XTABLES;
+}
+
 void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		      struct netdrop_hook_entry *e)
 {
@@ -89,27 +103,14 @@ void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		return;
 	}
 #endif
-	if (ops->priv && e->pf == NFPROTO_BRIDGE && nd_is_ebtables_hook(e)) {
-		const struct ebt_table *t = ops->priv;
-		char name[EBT_TABLE_MAXNAMELEN];
-
-		if (!copy_from_kernel_nofault(name, t->name, sizeof(name))) {
-			name[sizeof(name) - 1] = '\0';
-			strscpy(e->table, name, sizeof(e->table));
-			e->flags |= NETDROP_HF_XTABLES;
-		}
+	if (!ops->priv)
 		return;
-	}
-	if (ops->priv && nd_is_xtables_hook(e->func_name)) {
-		const struct xt_table *t = ops->priv;
-		char name[XT_TABLE_MAXNAMELEN];
-
-		if (!copy_from_kernel_nofault(name, t->name, sizeof(name))) {
-			name[sizeof(name) - 1] = '\0';
-			strscpy(e->table, name, sizeof(e->table));
-			e->flags |= NETDROP_HF_XTABLES;
-		}
-	}
+	if (e->pf == NFPROTO_BRIDGE && nd_is_ebtables_hook(e))
+		nd_table_name(e, ((const struct ebt_table *)ops->priv)->name,
+			      EBT_TABLE_MAXNAMELEN);
+	else if (nd_is_xtables_hook(e->func_name))
+		nd_table_name(e, ((const struct xt_table *)ops->priv)->name,
+			      XT_TABLE_MAXNAMELEN);
 }
 
 struct nd_collect {

@@ -39,7 +39,6 @@ struct nd_netdev {
 static struct hlist_head nd_by_ptr[1 << ND_NETDEV_BITS];
 static struct hlist_head nd_by_index[1 << ND_NETDEV_BITS];
 static DEFINE_SPINLOCK(nd_netdev_lock);
-static atomic_t nd_netdev_nomem = ATOMIC_INIT(0);
 
 static unsigned int nd_index_hash(u32 netns, int ifindex)
 {
@@ -122,10 +121,8 @@ static void nd_netdev_set(struct net_device *dev)
 		hlist_add_head_rcu(&e->by_index,
 				   &nd_by_index[nd_index_hash(e->info.netns,
 							      e->info.ifindex)]);
-	} else {
-		/* Unknown to the probe (no name, ifindex from skb_iif). */
-		atomic_inc(&nd_netdev_nomem);
 	}
+	/* Without memory the device is unknown: ifindex from skb_iif. */
 	spin_unlock_bh(&nd_netdev_lock);
 }
 
@@ -164,11 +161,13 @@ void nd_netdev_exit(void)
 	struct hlist_node *tmp;
 
 	unregister_netdevice_notifier(&nd_netdev_nb);
-	/* The replayed UNREGISTERs emptied the table; be sure. */
+	/*
+	 * The replayed UNREGISTERs emptied the table; be sure.  kfree_rcu()
+	 * callbacks run no module code: no rcu_barrier() is needed.
+	 */
 	spin_lock_bh(&nd_netdev_lock);
 	for (i = 0; i < ARRAY_SIZE(nd_by_ptr); i++)
 		hlist_for_each_entry_safe(e, tmp, &nd_by_ptr[i], by_ptr)
 			nd_netdev_del(e->dev);
 	spin_unlock_bh(&nd_netdev_lock);
-	rcu_barrier();
 }

@@ -74,6 +74,7 @@ struct nd_event {
 	bool not_ip;		/* a unix or netlink socket's skb */
 	bool decoded;
 	bool has_hook;
+	char ifname[NETDROP_IFNAMSIZ];	/* from the device table, or "" */
 	struct nd_hook_hit hook;	/* names under RCU, with has_hook */
 	struct netdrop_drop rec;
 };
@@ -107,7 +108,7 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 	ev->ifindex = READ_ONCE(skb->skb_iif);
 	ev->netns = 0;
 	ev->not_ip = false;
-	ev->rec.ifname[0] = '\0';
+	ev->ifname[0] = '\0';
 	if (sk) {
 		u16 family = READ_ONCE(sk->sk_family);
 
@@ -116,25 +117,25 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 	if (nd_netdev_lookup((unsigned long)READ_ONCE(skb->dev), &dev)) {
 		ev->ifindex = dev.ifindex;
 		ev->netns = dev.netns;
-		BUILD_BUG_ON(sizeof(ev->rec.ifname) != sizeof(dev.name));
-		memcpy(ev->rec.ifname, dev.name, sizeof(dev.name));
+		BUILD_BUG_ON(sizeof(ev->ifname) != sizeof(dev.name));
+		memcpy(ev->ifname, dev.name, sizeof(dev.name));
 		return;
 	}
 	if (sk)
 		ev->netns = nd_sock_netns(sk);
-	nd_netdev_name(ev->netns, ev->ifindex, ev->rec.ifname);
 }
 
 static void nd_event_decode(struct nd_event *ev)
 {
 	const struct sk_buff *skb = ev->skb;
 	struct netdrop_drop *rec = &ev->rec;
-	char ifname[NETDROP_IFNAMSIZ];
 
 	ev->decoded = true;
-	memcpy(ifname, rec->ifname, sizeof(ifname));
 	memset(rec, 0, sizeof(*rec));
-	memcpy(rec->ifname, ifname, sizeof(ifname));
+	/* By index only for a record: the filters need no name. */
+	memcpy(rec->ifname, ev->ifname, sizeof(rec->ifname));
+	if (!rec->ifname[0])
+		nd_netdev_name(ev->netns, ev->ifindex, rec->ifname);
 	rec->hdr.type = NETDROP_REC_DROP;
 	rec->ts_ns = ktime_get_mono_fast_ns();
 	rec->location = ev->location;

@@ -180,6 +180,12 @@ enum netdrop_reset_kind {
 
 #define NETDROP_TCP_STATE_NONE 0xff
 
+/*
+ * netdrop_reset.orphans where the module cannot read the orphan count
+ * (Linux 7.2 no longer exports tcp_orphan_count).
+ */
+#define NETDROP_ORPHANS_UNKNOWN 0xffffffffU
+
 /* A TCP reset being sent (NETDROP_REC_RESET). */
 struct netdrop_reset {
 	struct netdrop_rec_hdr hdr;
@@ -192,7 +198,7 @@ struct netdrop_reset {
 	__u32 netns;
 	__u32 pid;
 	__u32 unread;		/* active: bytes in the receive queue */
-	__u32 orphans;		/* active: orphan sockets on this CPU's count */
+	__u32 orphans;		/* active: orphan sockets, or NETDROP_ORPHANS_UNKNOWN */
 	__u8 family;
 	__u8 kind;		/* enum netdrop_reset_kind */
 	__u8 state;		/* TCP_* of the socket, or NETDROP_TCP_STATE_NONE */

@@ -151,6 +151,7 @@ TEST(Cli, ReportReadsARecording) {
   std::string path = ::testing::TempDir() + "/report.ndr";
   netdrop_info info{};
   info.abi_major = NETDROP_ABI_MAJOR;
+  info.tp_nargs = 4;
   auto r1 = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 9999);
   auto r2 = test::udp4_drop("10.0.2.7", "10.0.0.3", 3, 9999);
   {
@@ -172,4 +173,56 @@ TEST(Cli, ReportReadsARecording) {
   EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("1 drops at 10.0.2.7"), std::string::npos) << out;
   EXPECT_NE(out.find("1 drops at 10.0.2.8"), std::string::npos) << out;
+}
+
+namespace {
+
+// A recording made on Linux 5.10: kfree_skb with 2 arguments, no reasons
+// (an empty reasons section), drops with reason 0.
+std::string write_510_recording() {
+  std::string path = ::testing::TempDir() + "/linux510.ndr";
+  netdrop_info info{};
+  info.abi_major = NETDROP_ABI_MAJOR;
+  info.tp_nargs = 2;
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 9999);
+  r.reason = 0;
+  RecordWriter w(path);
+  w.write_section(SectionType::info, &info, sizeof(info));
+  w.write_section(SectionType::reasons, "", 0);
+  w.write_section(SectionType::records, &r, sizeof(r));
+  std::string syms = "ffffffff81b00000 t __udp4_lib_rcv\n";
+  w.write_section(SectionType::symbols, syms.data(), syms.size());
+  return path;
+}
+
+}  // namespace
+
+TEST(Cli, ReportOfALinux510RecordingHasEmptyReasons) {
+  std::string cmd = std::string(NETDROPCTL) + " report " + write_510_recording();
+  int status = 0;
+  std::string out = run(cmd + " --json", &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find(R"("reason":"","reason_value":0,)"), std::string::npos) << out;
+  out = run(cmd, &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("__udp4_lib_rcv+0x545 - udp 10.0.2.8:1 > 10.0.0.3:9999"), std::string::npos) << out;
+  out = run(cmd + " --summary --by location", &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("1 drops at __udp4_lib_rcv+0x545\n"), std::string::npos) << out;
+}
+
+TEST(Cli, ReasonsOnALinux510RecordingAreOneLineErrors) {
+  std::string cmd = std::string(NETDROPCTL) + " report " + write_510_recording();
+  for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{
+           {" --reason NO_SOCKET",
+            "netdropctl report: --reason: this kernel has no drop reasons (kfree_skb has 2 "
+            "arguments)\n"},
+           {" --summary --by reason",
+            "netdropctl report: --by reason: this kernel has no drop reasons (kfree_skb has 2 arguments)\n"},
+       }) {
+    int status = 0;
+    std::string out = run(cmd + args, &status);
+    EXPECT_EQ(status, 2) << args << ": " << out;
+    EXPECT_EQ(out, says) << args;
+  }
 }

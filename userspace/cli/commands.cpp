@@ -115,15 +115,6 @@ std::vector<std::string> split_commas(const std::string& s) {
   return parts;
 }
 
-uint32_t reason_value(const std::string& name, const std::vector<Reason>& reasons) {
-  std::string upper;
-  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (upper.rfind("SKB_DROP_REASON_", 0) == 0) upper = upper.substr(16);
-  for (const Reason& r : reasons)
-    if (r.name == upper) return r.value;
-  throw UsageError(fmt::format("unknown drop reason '{}' (see 'netdropctl reasons')", name));
-}
-
 // Everything that needs neither the module nor kallsyms: checked before a
 // session is opened, so a typo is reported as such.
 FilterSpec build_static_spec(const FilterArgs& a) {
@@ -158,9 +149,10 @@ FilterSpec build_static_spec(const FilterArgs& a) {
   return s;
 }
 
-FilterSpec build_spec(const FilterArgs& a, const std::vector<Reason>& reasons, const Symbolizer& symbols) {
+FilterSpec build_spec(const FilterArgs& a, const std::vector<Reason>& reasons, DropReasons support,
+                      const Symbolizer& symbols) {
   FilterSpec s = build_static_spec(a);
-  for (const std::string& r : split_commas(a.reason)) s.reasons.push_back(reason_value(r, reasons));
+  s.reasons = parse_reason_list(a.reason, reasons, support);
   for (const std::string& fn : a.funcs) {
     auto range = symbols.range_of(fn);
     if (!range) throw UsageError(fmt::format("unknown kernel function '{}' (not in /proc/kallsyms)", fn));
@@ -184,12 +176,6 @@ bool parse(const Args& args, const po::options_description& desc, std::string_vi
   }
   po::notify(vm);
   return true;
-}
-
-std::unordered_map<uint32_t, std::string> reason_map(const std::vector<Reason>& reasons) {
-  std::unordered_map<uint32_t, std::string> m;
-  for (const Reason& r : reasons) m[r.value] = r.name;
-  return m;
 }
 
 struct CaptureArgs {
@@ -231,7 +217,7 @@ struct Live {
 
   Live(const FilterArgs& fa, const CaptureArgs& ca)
       : session((build_static_spec(fa), NETDROP_DEVICE)), reasons(session.reasons()) {
-    spec = build_spec(fa, reasons, symbols);
+    spec = build_spec(fa, reasons, drop_reasons_of(session.info()), symbols);
     if (ca.ring_kb != 0) session.set_ring_size(ca.ring_kb * 1024);
     // Wake up when an eighth of a ring is filled, not for every record:
     // under a drop storm a wakeup per drop costs more than the record.
@@ -239,10 +225,7 @@ struct Live {
     session.set_watermark(session.info().ring_size / 8);
     set_filter_or_without_hooks(session, spec, fa);
     session.map_rings();
-    ctx.symbols = &symbols;
-    ctx.reason_names = reason_map(reasons);
-    ctx.reset_reason_names = reason_map(session.reset_reasons());
-    ctx.realtime_offset_ns = static_cast<int64_t>(session.info().real_ns - session.info().mono_ns);
+    ctx = view_context(session.info(), reasons, session.reset_reasons(), symbols);
   }
 };
 
@@ -287,7 +270,8 @@ void print_totals(const netdrop_stats& st, uint64_t shown) {
 
 std::string pcap_comment(const Drop& d, ViewContext& ctx) {
   Resolved loc = ctx.symbols->resolve(d.raw.location);
-  std::string c = fmt::format("{} {}", format_location(loc, d.raw.location), ctx.reason_name(d.raw.reason));
+  std::string c = format_location(loc, d.raw.location);
+  if (std::string reason = ctx.reason_name(d.raw.reason); !reason.empty()) c += " " + reason;
   if (loc.sym != nullptr && !loc.sym->module.empty()) c += fmt::format(" [{}]", loc.sym->module);
   if (!d.ifname().empty()) c += fmt::format(" dev {}", d.ifname());
   c += fmt::format(" netns {}", d.raw.netns);
@@ -399,6 +383,7 @@ int cmd_summary(const Args& args) {
   if (interval <= 0) throw UsageError(fmt::format("bad --interval {}", interval));
   SummaryKey key = parse_summary_key(by);
   Live live(fa, ca);
+  check_summary_key(key, live.ctx.drop_reasons, live.spec.events);
   Summary tick(key), total(key);
   try {
     run_capture(
@@ -479,8 +464,9 @@ void print_status_json(const netdrop_info& i, const std::optional<std::vector<Se
   j += fmt::format(
       ",\"abi\":\"{}.{}\",\"tool_abi\":\"{}.{}\",\"tp_nargs\":{},\"drop_reasons\":{},\"nr_reasons\":{},"
       "\"ring_size\":{},\"nr_cpu_ids\":{},\"nr_sessions\":{},\"nr_enabled\":{}",
-      i.abi_major, i.abi_minor, NETDROP_ABI_MAJOR, NETDROP_ABI_MINOR, i.tp_nargs, i.tp_nargs >= 3, i.nr_reasons,
-      i.ring_size, i.nr_cpu_ids, i.nr_sessions, i.nr_enabled);
+      i.abi_major, i.abi_minor, NETDROP_ABI_MAJOR, NETDROP_ABI_MINOR, i.tp_nargs,
+      drop_reasons_of(i) == DropReasons::available, i.nr_reasons, i.ring_size, i.nr_cpu_ids, i.nr_sessions,
+      i.nr_enabled);
   if (sessions) {
     j += ",\"sessions\":[";
     for (size_t k = 0; k < sessions->size(); k++) j += (k != 0 ? "," : "") + session_json(i, (*sessions)[k]);
@@ -515,8 +501,9 @@ int cmd_status(const Args& args) {
   }
   fmt::print("module: netdrop {} loaded, ABI {}.{} (netdropctl {}, ABI {}.{})\n", i.version, i.abi_major, i.abi_minor,
              NETDROP_VERSION, NETDROP_ABI_MAJOR, NETDROP_ABI_MINOR);
+  bool reasons = drop_reasons_of(i) == DropReasons::available;
   fmt::print("tracepoint: skb:kfree_skb with {} arguments{}\n", i.tp_nargs,
-             i.tp_nargs >= 3 ? " (drop reasons available)" : " (no drop reasons on this kernel)");
+             reasons ? " (drop reasons available)" : " (no drop reasons on this kernel)");
   fmt::print("drop reasons: {}\n", i.nr_reasons);
   fmt::print("default ring: {} KiB per CPU, {} CPUs possible\n", i.ring_size / 1024, i.nr_cpu_ids);
   fmt::print("sessions: {} open (this one included), {} capturing\n", i.nr_sessions, i.nr_enabled);
@@ -537,15 +524,8 @@ int cmd_reasons(const Args& args) {
     return 0;
   Session s;
   try {
-    for (const Reason& r : resets ? s.reset_reasons() : s.reasons()) {
-      if (json) {
-        std::string line = fmt::format("{{\"value\":{},\"name\":", r.value);
-        append_json_string(line, r.name);
-        out(line + "}\n");
-      } else {
-        out(fmt::format("{:>8} {}\n", r.value, r.name));
-      }
-    }
+    out(resets ? reset_reasons_listing(s.reset_reasons(), json)
+               : drop_reasons_listing(s.reasons(), drop_reasons_of(s.info()), json));
     out_flush();
   } catch (const PipeClosed&) {
   }
@@ -634,16 +614,14 @@ int cmd_report(const Args& args) {
   Recording rec = read_recording(path);
   Symbolizer symbols = Symbolizer::from_text(rec.symbols);
   if (!fa.netns.empty()) throw UsageError("--netns is not available in report: filter on the netns inode in JSON");
-  FilterSpec spec = build_spec(fa, rec.reasons, symbols);
-  ViewContext ctx;
-  ctx.symbols = &symbols;
-  ctx.reason_names = reason_map(rec.reasons);
-  ctx.realtime_offset_ns = static_cast<int64_t>(rec.info.real_ns - rec.info.mono_ns);
+  FilterSpec spec = build_spec(fa, rec.reasons, drop_reasons_of(rec.info), symbols);
+  ViewContext ctx = view_context(rec.info, rec.reasons, rec.reset_reasons, symbols);
+  SummaryKey key = parse_summary_key(by);
+  if (summary) check_summary_key(key, ctx.drop_reasons, spec.events);
+  Summary sum(key);
   StreamView view;
   view.json = json;
   if (!pcap.empty()) view.pcap.emplace(pcap);
-  Summary sum(parse_summary_key(by));
-  ctx.reset_reason_names = reason_map(rec.reset_reasons);
   Bytes all(rec.records.data(), rec.records.size());
   try {
     for (size_t pos = 0; pos < all.size();) {

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 
@@ -91,6 +92,33 @@ uint8_t parse_protocol(std::string_view text) {
     if (text == name) return value;
   if (auto v = parse_uint(text, 255)) return static_cast<uint8_t>(*v);
   throw UsageError(fmt::format("bad protocol '{}' (tcp, udp, icmp, icmp6, sctp or 0-255)", text));
+}
+
+namespace {
+
+uint32_t reason_value(std::string_view name, const std::vector<Reason>& reasons) {
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.starts_with("SKB_DROP_REASON_")) upper.erase(0, 16);
+  for (const Reason& r : reasons)
+    if (r.name == upper) return r.value;
+  throw UsageError(fmt::format("unknown drop reason '{}' (see 'netdropctl reasons')", name));
+}
+
+}  // namespace
+
+std::vector<uint32_t> parse_reason_list(std::string_view text, const std::vector<Reason>& reasons,
+                                        DropReasons support) {
+  std::vector<uint32_t> values;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t comma = std::min(text.find(',', pos), text.size());
+    std::string_view name = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    if (name.empty()) continue;
+    if (support == DropReasons::absent) throw UsageError(fmt::format("--reason: {}", no_drop_reasons));
+    values.push_back(reason_value(name, reasons));
+  }
+  return values;
 }
 
 netdrop_filter FilterSpec::to_kernel() const {

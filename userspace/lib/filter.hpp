@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reasons.hpp"
 #include "record.hpp"
 
 namespace netdrop {
@@ -45,6 +46,9 @@ struct AddrRange {
 Cidr parse_cidr(std::string_view text);
 PortRange parse_port_range(std::string_view text);
 uint8_t parse_protocol(std::string_view text);
+// The values of a --reason list, NAME[,NAME...] (any case, with or without
+// SKB_DROP_REASON_), among the kernel's reasons.
+std::vector<uint32_t> parse_reason_list(std::string_view text, const std::vector<Reason>& reasons, DropReasons support);
 
 struct FilterSpec {
   std::optional<uint8_t> family;

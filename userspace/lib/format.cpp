@@ -87,6 +87,20 @@ void json_num(std::string& out, std::string_view key, uint64_t v) {
   out.append(digits.data(), digits.size());
 }
 
+// "orphans": the count, or null where the kernel cannot tell.
+void json_orphans(std::string& out, uint32_t orphans) {
+  if (orphans != NETDROP_ORPHANS_UNKNOWN) {
+    json_num(out, "orphans", orphans);
+    return;
+  }
+  json_key(out, "orphans");
+  out += "null";
+}
+
+std::string orphans_text(uint32_t orphans) {
+  return orphans == NETDROP_ORPHANS_UNKNOWN ? "?" : std::to_string(orphans);
+}
+
 std::string hook_text(const Drop& d) {
   const netdrop_hook_names& n = *d.hook_names;
   const netdrop_hook_info& h = d.raw.hook;
@@ -140,6 +154,7 @@ void json_stack(std::string& out, const Record& r, Symbolizer& symbols) {
 }  // namespace
 
 std::string ViewContext::reason_name(uint32_t value) const {
+  if (drop_reasons == DropReasons::absent) return {};
   auto it = reason_names.find(value);
   if (it != reason_names.end()) return it->second;
   return fmt::format("REASON_{}", value);
@@ -149,6 +164,17 @@ std::string ViewContext::reset_reason_name(uint32_t value) const {
   auto it = reset_reason_names.find(value);
   if (it != reset_reason_names.end()) return it->second;
   return reset_reason_names.empty() ? std::string() : fmt::format("RST_REASON_{}", value);
+}
+
+ViewContext view_context(const netdrop_info& info, const std::vector<Reason>& reasons,
+                         const std::vector<Reason>& reset_reasons, Symbolizer& symbols) {
+  ViewContext ctx;
+  ctx.symbols = &symbols;
+  ctx.drop_reasons = drop_reasons_of(info);
+  ctx.reason_names = reason_map(reasons);
+  ctx.reset_reason_names = reason_map(reset_reasons);
+  ctx.realtime_offset_ns = static_cast<int64_t>(info.real_ns - info.mono_ns);
+  return ctx;
 }
 
 std::string_view reset_kind_name(uint8_t kind) {
@@ -170,6 +196,7 @@ std::string format_reset_text(const Reset& r, ViewContext& ctx) {
   std::string facts = reset_facts(x.facts);
   if (!facts.empty()) line += fmt::format(" [{}]", facts);
   if ((x.facts & NETDROP_RSTF_UNREAD) != 0) line += fmt::format(" unread {}", x.unread);
+  if (x.kind == NETDROP_RST_ACTIVE) line += " orphans " + orphans_text(x.orphans);
   line += fmt::format(" by {} ({}) netns {} comm {} pid {}", ctx.symbols->location(x.location), context_name(x.ctx),
                       x.netns, r.comm(), x.pid);
   for (size_t i = 0; i < r.stack_size(); i++) line += "\n    " + frame_text(*ctx.symbols, r.frame(i));
@@ -206,7 +233,7 @@ std::string format_reset_json(const Reset& r, ViewContext& ctx) {
   }
   out += ']';
   json_num(out, "unread", x.unread);
-  json_num(out, "orphans", x.orphans);
+  json_orphans(out, x.orphans);
   json_num(out, "netns", x.netns);
   json_num(out, "pid", x.pid);
   json_str(out, "comm", r.comm());
@@ -285,8 +312,9 @@ std::string format_text(const Drop& d, ViewContext& ctx) {
     line += loc.sym->module;
     line += ']';
   }
+  std::string reason = ctx.reason_name(r.reason);
   line += ' ';
-  line += ctx.reason_name(r.reason);
+  line += reason.empty() ? "-" : reason;
   line += ' ';
   append_flow(line, d);
   if (!d.ifname().empty()) {

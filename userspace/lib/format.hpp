@@ -1,10 +1,13 @@
 // Text and JSON views of records.
 #pragma once
 
+#include <netdrop/netdrop.h>
+
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
+#include "reasons.hpp"
 #include "record.hpp"
 #include "symbols.hpp"
 
@@ -14,14 +17,20 @@ namespace netdrop {
 // the clock offset.
 struct ViewContext {
   Symbolizer* symbols = nullptr;
-  std::unordered_map<uint32_t, std::string> reason_names;
-  std::unordered_map<uint32_t, std::string> reset_reason_names;
+  DropReasons drop_reasons = DropReasons::available;
+  ReasonNames reason_names;
+  ReasonNames reset_reason_names;
   int64_t realtime_offset_ns = 0;  // wall = ts_ns + offset
   bool utc = false;                // text view: UTC instead of local time
 
+  // Empty where the kernel has no drop reasons.
   [[nodiscard]] std::string reason_name(uint32_t value) const;
   [[nodiscard]] std::string reset_reason_name(uint32_t value) const;
 };
+
+// The view of the records of the kernel info describes, live or recorded.
+ViewContext view_context(const netdrop_info& info, const std::vector<Reason>& reasons,
+                         const std::vector<Reason>& reset_reasons, Symbolizer& symbols);
 
 // "HH:MM:SS.nnnnnnnnn" (text) and RFC 3339 with ns, UTC (JSON).
 std::string format_clock(int64_t wall_ns, bool utc);

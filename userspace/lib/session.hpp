@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "reasons.hpp"
 #include "record.hpp"
 
 namespace netdrop {
@@ -64,11 +65,6 @@ struct Ring {
   const netdrop_ring_ctrl* ctrl = nullptr;
   const std::byte* data = nullptr;
   uint64_t size = 0;
-};
-
-struct Reason {
-  uint32_t value;
-  std::string name;
 };
 
 std::vector<Reason> read_reasons(int fd, uint32_t kind = NETDROP_REASONS_DROP);

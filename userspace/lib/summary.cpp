@@ -20,16 +20,33 @@ SummaryKey parse_summary_key(std::string_view text) {
   throw UsageError(fmt::format("bad --by '{}' (location, reason, src, dst, dev, func, hook or state)", text));
 }
 
+void check_summary_key(SummaryKey key, DropReasons support, uint32_t events) {
+  bool drops = events == 0 || (events & NETDROP_EV_DROP) != 0;
+  if (key == SummaryKey::reason && drops && support == DropReasons::absent)
+    throw UsageError(fmt::format("--by reason: {}", no_drop_reasons));
+}
+
+namespace {
+
+// "sym+0xoff [module] (REASON)", without the reason where there is none.
+std::string location_key(const netdrop_drop& r, ViewContext& ctx) {
+  Resolved loc = ctx.symbols->resolve(r.location);
+  std::string s = format_location(loc, r.location);
+  if (loc.sym != nullptr && !loc.sym->module.empty()) s += fmt::format(" [{}]", loc.sym->module);
+  std::string reason = ctx.reason_name(r.reason);
+  return reason.empty() ? s : fmt::format("{} ({})", s, reason);
+}
+
+}  // namespace
+
 std::string Summary::key_of(const Drop& d, ViewContext& ctx) const {
   const netdrop_drop& r = d.raw;
   switch (key_) {
-    case SummaryKey::location: {
-      Resolved loc = ctx.symbols->resolve(r.location);
-      std::string s = format_location(loc, r.location);
-      if (loc.sym != nullptr && !loc.sym->module.empty()) s += fmt::format(" [{}]", loc.sym->module);
-      return fmt::format("{} ({})", s, ctx.reason_name(r.reason));
+    case SummaryKey::location: return location_key(r, ctx);
+    case SummaryKey::reason: {
+      std::string reason = ctx.reason_name(r.reason);
+      return reason.empty() ? "-" : reason;
     }
-    case SummaryKey::reason: return ctx.reason_name(r.reason);
     case SummaryKey::src: return d.has(NETDROP_RF_DECODED) ? format_addr(r.family, r.saddr) : "-";
     case SummaryKey::dst: return d.has(NETDROP_RF_DECODED) ? format_addr(r.family, r.daddr) : "-";
     case SummaryKey::dev: return d.ifname().empty() ? "-" : std::string(d.ifname());

@@ -14,6 +14,9 @@ namespace netdrop {
 enum class SummaryKey { location, reason, src, dst, dev, func, state, hook };
 
 SummaryKey parse_summary_key(std::string_view text);
+// Throws UsageError when key groups drops by a reason the kernel does not
+// have (events: NETDROP_EV_*; resets alone group by kind and facts).
+void check_summary_key(SummaryKey key, DropReasons support, uint32_t events);
 
 struct SummaryRow {
   std::string key;

@@ -7,6 +7,12 @@
 #define _ND_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/preempt.h>
+
+/* in_hardirq() replaced in_irq() in 5.11; both are macros. */
+#ifndef in_hardirq
+#define in_hardirq() in_irq()
+#endif
 
 #ifdef ND_HAVE_VM_FLAGS_SET
 static inline void nd_vm_flags_set(struct vm_area_struct *vma, vm_flags_t f)
@@ -29,5 +35,16 @@ static inline void nd_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
 	vma->vm_flags &= ~f;
 }
 #endif
+
+#include <linux/kprobes.h>
+
+static inline struct kretprobe *nd_kretprobe_of(struct kretprobe_instance *ri)
+{
+#ifdef ND_HAVE_GET_KRETPROBE
+	return get_kretprobe(ri);
+#else
+	return ri->rp;
+#endif
+}
 
 #endif

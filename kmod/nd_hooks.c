@@ -72,6 +72,22 @@ static void nd_table_name(struct netdrop_hook_entry *e, const char *name,
 	e->flags |= NETDROP_HF_XTABLES;
 }
 
+/*
+ * An nf_tables base chain: marked by its ops type where the kernel has one;
+ * before that (5.10), recognised by nf_tables' own hook functions
+ * (nft_do_chain_ipv4, nft_do_chain_inet, ...), whose priv is the chain.
+ */
+static bool nd_is_nft_hook(const struct nf_hook_ops *ops,
+			   const struct netdrop_hook_entry *e)
+{
+#ifdef ND_HAVE_NF_HOOK_OPS_TYPE
+	return ops->hook_ops_type == NF_HOOK_OP_NF_TABLES;
+#else
+	return !strncmp(e->func_name, "nft_do_chain_", 13) &&
+	       (!e->module[0] || !strcmp(e->module, "nf_tables"));
+#endif
+}
+
 void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		      struct netdrop_hook_entry *e)
 {
@@ -84,7 +100,7 @@ void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 	if (!strcmp(e->func_name, "accept_all") && ops->priority == INT_MIN)
 		e->flags |= NETDROP_HF_PLACEHOLDER;
 
-	if (ops->hook_ops_type == NF_HOOK_OP_NF_TABLES) {
+	if (nd_is_nft_hook(ops, e)) {
 		e->ops_type = NETDROP_HOOK_NFTABLES;
 #if IS_ENABLED(CONFIG_NF_TABLES)
 		if (ops->priv) {

@@ -394,8 +394,13 @@ void nd_emit_reset(const struct netdrop_reset *r, u32 ifindex)
 }
 
 #if ND_TP_NARGS == 4
+#ifdef ND_TP_RX_SK_CONST
+#define ND_RX_SK_QUAL const
+#else
+#define ND_RX_SK_QUAL
+#endif
 static void nd_probe(void *data, struct sk_buff *skb, void *location,
-		     enum skb_drop_reason reason, struct sock *rx_sk)
+		     enum skb_drop_reason reason, ND_RX_SK_QUAL struct sock *rx_sk)
 {
 	nd_probe_common(skb, location, reason, rx_sk);
 }

@@ -11,10 +11,13 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/skbuff.h>
+#if defined(ND_HAVE_DROP_REASONS) || defined(ND_HAVE_DROP_REASONS_BY_SUBSYS)
 #include <net/dropreason.h>
+#endif
 #include "nd_reasons.h"
 #include "nd_reset.h"
 
+#if defined(ND_HAVE_DROP_REASONS) || defined(ND_HAVE_DROP_REASONS_BY_SUBSYS)
 static void nd_reason_set(struct netdrop_reason *r, u32 value,
 			  const char *name)
 {
@@ -22,6 +25,7 @@ static void nd_reason_set(struct netdrop_reason *r, u32 value,
 	r->value = value;
 	strscpy(r->name, name, sizeof(r->name));
 }
+#endif
 
 #if defined(ND_HAVE_DROP_REASONS_BY_SUBSYS)
 u32 nd_reasons_fill(struct netdrop_reason *out, u32 max)

@@ -134,6 +134,7 @@ static u8 nd_state_before_close(const struct sock *sk)
 	return key == (unsigned long)sk ? state : TCP_CLOSE;
 }
 
+#ifdef ND_HAVE_TCP_ORPHAN_COUNT
 static u32 nd_orphans(void)
 {
 	int cpu;
@@ -143,6 +144,13 @@ static u32 nd_orphans(void)
 		n += per_cpu(tcp_orphan_count, cpu);
 	return (s32)n < 0 ? 0 : n;
 }
+#else
+/* Not exported (7.x): say so rather than report zero orphans. */
+static u32 nd_orphans(void)
+{
+	return NETDROP_ORPHANS_UNKNOWN;
+}
+#endif
 
 static int nd_kp_active(struct kprobe *kp, struct pt_regs *regs)
 {

@@ -7,6 +7,7 @@
 #include <asm/local64.h>
 #include <linux/preempt.h>
 #include <netdrop/netdrop.h>
+#include "nd_compat.h"
 
 /*
  * One per-CPU ring of one session.  Only the CPU that owns the ring writes

@@ -156,7 +156,7 @@ struct nd_session *nd_session_open(void)
 	 * Like /proc/kallsyms (kallsyms_show_value()): real addresses only
 	 * for CAP_SYSLOG.  Checked once, at open, against the opener.
 	 */
-	s->show_addrs = has_capability_noaudit(current, CAP_SYSLOG);
+	s->show_addrs = ns_capable_noaudit(&init_user_ns, CAP_SYSLOG);
 	get_task_comm(s->comm, current);
 	s->opened_ns = ktime_get_boottime_ns();
 	s->opener = get_pid(task_tgid(current));

@@ -60,6 +60,7 @@
 #include <linux/workqueue.h>
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
+#include "nd_compat.h"
 #include "nd_hooks.h"
 #include "nd_session.h"
 #include "nd_verdict.h"
@@ -312,7 +313,7 @@ void nd_pend_clear(void)
 static int nd_hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct nd_kdata *d = (struct nd_kdata *)ri->data;
-	struct kretprobe *krp = get_kretprobe(ri);
+	struct kretprobe *krp = nd_kretprobe_of(ri);
 	unsigned long skb = regs_get_kernel_argument(regs, 1);
 	const struct nf_hook_state *state =
 		(const struct nf_hook_state *)regs_get_kernel_argument(regs, 2);

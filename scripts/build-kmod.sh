@@ -7,30 +7,48 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 kver=$1
-if [ "$kver" = test ]; then
-	kdir=$("$here/build-testkernel.sh")
-else
+. "$here/matrix.sh"
+chroot=
+case $kver in
+missing-*) echo "build-kmod: the matrix has no kernel for $kver (scripts/matrix.sh)" >&2; exit 2 ;;
+test) kdir=$("$here/build-testkernel.sh") ;;
+*)
+	chroot=$(netdrop_chroot_of "$kver")
 	kdir=/lib/modules/$kver/build
-fi
-[ -d "$kdir" ] || { echo "build-kmod: no kernel build tree at $kdir" >&2; exit 2; }
+	[ -z "$chroot" ] || kdir=/usr/src/linux-headers-$kver
+	;;
+esac
+[ -d "$chroot$kdir" ] || { echo "build-kmod: no kernel build tree at $chroot$kdir" >&2; exit 2; }
 out="$top/build/kmod/$kver"
 mkdir -p "$out"
-# Kbuild (before 6.13) builds in the source directory: build a copy.
-rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-	"$top/kmod" "$top/include" "$top/tests" "$top/VERSION" "$out/src/" >/dev/null
+# Kbuild (before 6.13) builds in the source directory: build a copy, and
+# no stale object from an earlier build of it is ever reused.
+rsync -a --delete "$top/kmod" "$top/include" "$top/tests" "$top/VERSION" "$out/src/" >/dev/null
+find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' -o -name '*.mod.c' \
+	-o -name 'Module.symvers' -o -name 'modules.order' \) -delete
 log="$out/build.log"
-if ! make -C "$kdir" M="$out/src/kmod" modules >"$log" 2>&1; then
-	grep -E 'error|warning' "$log" >&2 || tail -n 30 "$log" >&2
-	exit 1
-fi
-if ! make -C "$kdir" M="$out/src/tests/fixtures" modules >>"$log" 2>&1; then
-	grep -E 'error|warning' "$log" >&2 || tail -n 30 "$log" >&2
-	exit 1
-fi
-if ! make -C "$kdir" M="$out/src/tests/bench/kmod" modules >>"$log" 2>&1; then
-	grep -E 'error|warning' "$log" >&2 || tail -n 30 "$log" >&2
-	exit 1
-fi
+: >"$log"
+
+# make -C KDIR M=DIR modules, on the host or in the kernel's suite chroot
+# (with that suite's compiler), the copy bind-mounted at /netdrop there.
+kbuild() {
+	if [ -z "$chroot" ]; then
+		make -C "$kdir" M="$out/src/$1" modules
+	else
+		unshare -m sh -c 'mkdir -p "$0/netdrop" && mount --bind "$1" "$0/netdrop" &&
+			mount -t proc proc "$0/proc" &&
+			exec chroot "$0" make -C "$2" M="/netdrop/$3" modules' "$chroot" "$out/src" "$kdir" "$1"
+	fi
+}
+
+for d in kmod tests/fixtures tests/bench/kmod; do
+	if ! kbuild "$d" >>"$log" 2>&1; then
+		grep -E 'error|warning|netdrop' "$log" >&2 || tail -n 30 "$log" >&2
+		exit 1
+	fi
+done
+# What each compile probe chose, one line (kmod/Kbuild).
+grep -m1 '^netdrop probes:' "$log" | sed "s|^|build-kmod: $kver: |" >&2
 if grep -q 'warning:' "$log"; then
 	grep 'warning:' "$log" >&2
 	echo "build-kmod: warnings are errors" >&2

@@ -19,6 +19,15 @@ mount -t tmpfs shm /dev/shm
 mount -t tmpfs run /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+# A kernel of another suite (scripts/suite-chroot.sh): its modules, for
+# modprobe, where the host has none.
+modroot=$(sed -n 's/.*netdrop.modroot=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -n "$modroot" ]; then
+	kver=$(uname -r)
+	mount -t tmpfs modules /lib/modules
+	mkdir -p "/lib/modules/$kver"
+	mount --bind "$modroot/lib/modules/$kver" "/lib/modules/$kver"
+fi
 mkdir -p /run/results /run/netns /run/lock /run/hosttmp
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /run/results
 cwd=$(cat /run/results/cwd 2>/dev/null || echo /)

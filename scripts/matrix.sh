@@ -1,63 +1,101 @@
 #!/bin/sh
 # The kernel matrix, defined once.  Sourced by every script that needs it.
 #
-# NETDROP_MATRIX is a space-separated list of kernel release strings
-# (uname -r of the guest).  It resolves to the newest Debian 12 kernel of
-# each series that the package index offers, unless the caller pins it:
+# One line a kernel: SERIES SUITE FLAVOUR.  The newest kernel of the series
+# and flavour that the suite ships is resolved at run time.
+#   bookworm   the host's own suite: install-deps.sh installs the image and
+#              headers on the host.
+#   any other  a chroot of that suite (scripts/suite-chroot.sh, cached under
+#              ~/.cache/netdrop): the modules are built there with the
+#              suite's own compiler and kbuild, and the kernel image and
+#              modules are unpacked for the guests.  The host's apt sources
+#              are never touched.
+# Adding a kernel Debian ships is one line here.
+NETDROP_KERNELS="
+5.10 bullseye amd64
+6.1 bookworm amd64
+6.12 bookworm amd64
+7.2 sid amd64
+6.12 bookworm rt-amd64
+7.2 sid rt-amd64
+"
+# Results, for the scripts:
+#   NETDROP_MATRIX    the kernel releases (uname -r) of the amd64 lines
+#   NETDROP_RT_KVERS  those of the rt-amd64 lines (PREEMPT_RT)
+#   NETDROP_DEFAULT_KVER  the first host (bookworm) kernel, for demos
+# Either list can be pinned by the caller:
 #   NETDROP_MATRIX="6.1.0-56-amd64 6.12.117+deb12-amd64" make check
-#
-# Series:
-#   6.1   Debian 12's default kernel (linux-image-amd64 depends on it)
-#   6.12  Debian 12's security-updates 6.12 series
-#
-# NETDROP_RT_KVER is the PREEMPT_RT kernel of the 6.12 series
-# (linux-image-6.12.N+deb12-rt-amd64-unsigned): the core scenarios and the
-# stress run also run there, because on RT spinlocks sleep and softirqs
-# run in threads.
+# A line whose kernel cannot be resolved yields "missing-SERIES-FLAVOUR",
+# which every user of the matrix reports as a failure (the matrix never
+# shrinks silently).
+NETDROP_CACHE=${NETDROP_CACHE:-$HOME/.cache/netdrop}
 
-netdrop_newest_6_1() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/.*Depends: linux-image-\(6\.1\.0-[0-9]*-amd64\)$/\1/p' | head -n 1
+# What a suite's chroot holds besides the headers (scripts/suite-chroot.sh).
+NETDROP_CHROOT_PACKAGES="make kmod dkms ca-certificates"
+
+# The chroot of a suite (empty for the host's suite).  Its name changes
+# with what it holds, so a changed recipe makes a new one.
+netdrop_chroot_of_suite() {
+	[ "$1" = bookworm ] && return 0
+	nd_flavours=$(echo "$NETDROP_KERNELS" | awk -v s="$1" '$2 == s {print $3}' | sort -u | tr '\n' ' ')
+	echo "$NETDROP_CACHE/chroot-$1-$(echo "$NETDROP_CHROOT_PACKAGES $nd_flavours" | sha256sum | cut -c1-8)"
 }
 
-netdrop_newest_6_12() {
-	apt-cache pkgnames linux-image-6.12. 2>/dev/null |
-		sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12-amd64\)-unsigned$/\1/p' |
+# Kernel releases of SERIES and FLAVOUR among names on stdin (one a line).
+netdrop_pick() {
+	nd_s=$(echo "$1" | sed 's/\./\\./g')
+	grep -E "^$nd_s\.[0-9]+[-+].*-$2\$" | { [ "$2" = amd64 ] && grep -v -- '-rt-amd64$' || cat; } |
 		sort -V | tail -n 1
 }
 
-netdrop_newest_rt() {
-	apt-cache pkgnames linux-image-6.12. 2>/dev/null |
-		sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12-rt-amd64\)-unsigned$/\1/p' |
-		sort -V | tail -n 1
-}
-
-netdrop_installed_rt() {
-	ls -d /lib/modules/6.12.*+deb12-rt-amd64/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | sort -V | tail -n 1
-}
-
-netdrop_installed_6_1() {
-	ls -d /lib/modules/6.1.0-*-amd64/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | sort -V | tail -n 1
-}
-
-netdrop_installed_6_12() {
-	ls -d /lib/modules/6.12.*+deb12-amd64/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | sort -V | tail -n 1
-}
-
-if [ -z "${NETDROP_MATRIX:-}" ]; then
-	if [ "${NETDROP_RESOLVE:-installed}" = newest ]; then
-		NETDROP_MATRIX="$(netdrop_newest_6_1) $(netdrop_newest_6_12)"
+# SERIES SUITE FLAVOUR -> kernel release
+netdrop_resolve() {
+	if [ "$2" = bookworm ]; then
+		if [ "${NETDROP_RESOLVE:-installed}" = newest ]; then
+			apt-cache pkgnames "linux-image-$1." 2>/dev/null |
+				sed -n 's/^linux-image-\(.*\)-unsigned$/\1/p' | netdrop_pick "$1" "$3"
+		else
+			ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' |
+				netdrop_pick "$1" "$3"
+		fi
 	else
-		k1=$(netdrop_installed_6_1)
-		k12=$(netdrop_installed_6_12)
-		NETDROP_MATRIX="$k1 $k12"
+		ls "$(netdrop_chroot_of_suite "$2")/usr/src" 2>/dev/null |
+			sed -n 's/^linux-headers-//p' | netdrop_pick "$1" "$3"
 	fi
-fi
-if [ -z "${NETDROP_RT_KVER:-}" ]; then
-	if [ "${NETDROP_RESOLVE:-installed}" = newest ]; then
-		NETDROP_RT_KVER=$(netdrop_newest_rt)
-	else
-		NETDROP_RT_KVER=$(netdrop_installed_rt)
-	fi
-fi
-NETDROP_DEFAULT_KVER=$(echo $NETDROP_MATRIX | awk '{print $1}')
+}
+
+# The suite a resolved kernel release comes from.
+netdrop_suite_of() {
+	echo "$NETDROP_KERNELS" | while read -r nd_series nd_suite nd_flavour; do
+		[ -n "$nd_series" ] || continue
+		if [ "$(echo "$1" | netdrop_pick "$nd_series" "$nd_flavour")" = "$1" ]; then
+			echo "$nd_suite"
+			break
+		fi
+	done
+}
+
+# The chroot a kernel's modules are built in (empty: the host).
+netdrop_chroot_of() {
+	nd_suite=$(netdrop_suite_of "$1")
+	[ -n "$nd_suite" ] && netdrop_chroot_of_suite "$nd_suite"
+}
+
+# The suites other than the host's, once each.
+netdrop_chroot_suites() {
+	echo "$NETDROP_KERNELS" | awk '$2 != "" && $2 != "bookworm" && !seen[$2]++ {print $2}'
+}
+
+netdrop_resolve_all() {
+	echo "$NETDROP_KERNELS" | while read -r nd_series nd_suite nd_flavour; do
+		[ -n "$nd_series" ] || continue
+		case $nd_flavour in rt-*) [ "$1" = rt ] || continue ;; *) [ "$1" = rt ] && continue ;; esac
+		nd_k=$(netdrop_resolve "$nd_series" "$nd_suite" "$nd_flavour")
+		echo "${nd_k:-missing-$nd_series-$nd_flavour}"
+	done | tr '\n' ' ' | sed 's/ $//'
+}
+
+[ -n "${NETDROP_MATRIX:-}" ] || NETDROP_MATRIX=$(netdrop_resolve_all plain)
+[ -n "${NETDROP_RT_KVERS:-}" ] || NETDROP_RT_KVERS=$(netdrop_resolve_all rt)
+NETDROP_DEFAULT_KVER=$(netdrop_resolve 6.1 bookworm amd64)
+[ -n "$NETDROP_DEFAULT_KVER" ] || NETDROP_DEFAULT_KVER=$(echo "$NETDROP_MATRIX" | awk '{print $1}')

@@ -2,10 +2,12 @@
 # Builds a small busybox initramfs for a Debian kernel: it loads the virtio
 # and 9p modules of that kernel, mounts the host's / (9p tag "hostroot")
 # read-only and switch_roots into scripts/guest-init.sh.
-# Usage: mkinitramfs.sh KVER OUTPUT.cpio.gz
+# Usage: mkinitramfs.sh KVER OUTPUT.cpio.gz [ROOT]
+# ROOT holds lib/modules/KVER (default /: the host's installed kernels).
 set -euo pipefail
 kver=$1
 output=$2
+root=${3:-/}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -18,7 +20,7 @@ done
 # Resolve the module dependency chain on the host, in load order.
 : >"$work/modules.order"
 for m in virtio_pci 9pnet_virtio 9p; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+	modprobe -d "$root" -S "$kver" --show-depends "$m" 2>/dev/null |
 		awk '$1 == "insmod" {print $2}'
 done | awk '!seen[$0]++' | while read -r path; do
 	name=$(basename "$path")

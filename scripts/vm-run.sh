@@ -64,10 +64,19 @@ if [ "$kver" = test ]; then
 	cmdline="$cmdline acpi=noirq"
 	mem=${mem:-3072}
 else
+	# A host kernel, or one unpacked from another suite by
+	# suite-chroot.sh (its modules are bind-mounted over /lib/modules in
+	# the guest by guest-init.sh).
+	modroot=/
 	kernel=/boot/vmlinuz-$kver
+	if [ ! -r "$kernel" ] && [ -f "$cache/kernels/$kver/.netdrop-ready" ]; then
+		modroot=$cache/kernels/$kver
+		kernel=$modroot/vmlinuz
+		cmdline="$cmdline netdrop.modroot=$modroot"
+	fi
 	[ -r "$kernel" ] || { echo "vm-run: kernel $kver is not installed ($kernel)" >&2; exit 2; }
 	initramfs="$cache/initramfs-$kver-$(sha256sum "$here/mkinitramfs.sh" | cut -c1-8).cpio.gz"
-	[ -f "$initramfs" ] || "$here/mkinitramfs.sh" "$kver" "$initramfs"
+	[ -f "$initramfs" ] || "$here/mkinitramfs.sh" "$kver" "$initramfs" "$modroot"
 	initrd=(-initrd "$initramfs")
 	cmdline="$cmdline netdrop.init=$here/guest-init.sh"
 	mem=${mem:-2048}

@@ -16,9 +16,9 @@ nd_stop $pid
 cat /tmp/udp.err
 
 assert_eq "$(json_count /tmp/udp.json)" 8 "records for 8 datagrams"
-assert_eq "$(json_count /tmp/udp.json function=__udp4_lib_rcv reason=NO_SOCKET proto=udp \
+assert_eq "$(json_count /tmp/udp.json function=$(udp4_fn) reason=$(R NO_SOCKET) proto=udp \
 	src=10.0.2.8 dst=10.0.0.3 sport=40000 dport=9999 family=ipv4 ifname=eth0)" 5 "IPv4 records, exact 5-tuple"
-assert_eq "$(json_count /tmp/udp.json function=__udp6_lib_rcv reason=NO_SOCKET proto=udp \
+assert_eq "$(json_count /tmp/udp.json function=$(udp6_fn) reason=$(R NO_SOCKET) proto=udp \
 	src=fd00::8 dst=fd00::3 sport=40001 dport=9999 family=ipv6)" 3 "IPv6 records, exact 5-tuple"
 srv_ns=$(stat -L -c %i /run/netns/srv)
 assert_eq "$(json_count /tmp/udp.json netns=$srv_ns)" 8 "netns inode is the server's"

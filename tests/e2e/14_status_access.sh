@@ -11,15 +11,27 @@ assert_contains /tmp/o "insmod" "says how to load it"
 nd_load
 "$ND_CTL" status >/tmp/status || fail "status"
 cat /tmp/status
-case "$ND_KVER" in
-6.1.*) want=3 ;;
-*) want=4 ;;
-esac
-[ "$ND_KVER" = test ] && want=3
+# The kernel's own event format says which prototype the probe must have.
+fmt=/sys/kernel/tracing/events/skb/kfree_skb/format
+want=2
+grep -q 'field:.* reason;' $fmt && want=3
+grep -q 'field:.* rx_sk;' $fmt && want=4
 assert_contains /tmp/status "with $want arguments" "tracepoint prototype chosen by the compile probe"
 "$ND_CTL" reasons >/tmp/reasons || fail "reasons"
-assert_contains /tmp/reasons " NO_SOCKET$" "reason names come from the kernel"
-assert_contains /tmp/reasons " NETFILTER_DROP$" "NETFILTER_DROP is known"
+if [ $want -ge 3 ]; then
+	assert_contains /tmp/reasons " NO_SOCKET$" "reason names come from the kernel"
+	assert_contains /tmp/reasons " NETFILTER_DROP$" "NETFILTER_DROP is known"
+else
+	assert_eq "$(wc -l </tmp/reasons)" 1 "no drop reasons: one line"
+	assert_contains /tmp/reasons "no drop reasons" "reasons says this kernel has none"
+	"$ND_CTL" stream --reason NO_SOCKET >/tmp/o 2>&1
+	assert_eq "$?" 2 "--reason without drop reasons exits 2"
+	assert_eq "$(wc -l </tmp/o)" 1 "--reason without drop reasons: one line"
+	assert_contains /tmp/o "no drop reasons" "--reason says why"
+	"$ND_CTL" summary --by reason --duration 1 >/tmp/o 2>&1
+	assert_eq "$?" 2 "summary --by reason without drop reasons exits 2"
+	assert_contains /tmp/o "no drop reasons" "summary --by reason says why"
+fi
 
 note "bad input: exit 2, one line naming the value"
 "$ND_CTL" stream --reason NO_SUCH_REASON >/tmp/o 2>&1
@@ -63,15 +75,20 @@ nd_wait_capturing 2
 sleep 0.5
 nd_stop $pid
 nd_stop $pid2
-assert_eq "$(json_count /tmp/na.json location=0x0 reason=NO_SOCKET)" 2 "records carry no address"
-assert_eq "$(json_count /tmp/a.json function=__udp4_lib_rcv)" 2 "with CAP_SYSLOG they do"
+assert_eq "$(json_count /tmp/na.json location=0x0 reason=$(R NO_SOCKET))" 2 "records carry no address"
+assert_eq "$(json_count /tmp/a.json function=$(udp4_fn))" 2 "with CAP_SYSLOG they do"
 
 note "a closed pipe ends netdropctl quietly"
 "$ND_CTL" stream --dport 7778 --json 2>/tmp/pipe.err | head -n 1 >/tmp/head.out &
 nd_wait_capturing 1
-"$ND_TOP/build/tests/e2e/udpsend" 127.0.0.1 7778 3 >/dev/null
-sleep 1
-"$ND_TOP/build/tests/e2e/udpsend" 127.0.0.1 7778 3 >/dev/null
+# Drops keep coming until netdropctl writes into the closed pipe: on a slow
+# guest the first ones can all be written before head exits.
+for i in $(seq 1 60); do
+	"$ND_TOP/build/tests/e2e/udpsend" 127.0.0.1 7778 1 >/dev/null
+	pgrep -f 'stream --dport 7778' >/dev/null || break
+	sleep 0.5
+done
+pgrep -f 'stream --dport 7778' >/dev/null && fail "netdropctl still running 30 s after head closed the pipe"
 wait
 assert_eq "$(wc -l </tmp/head.out)" 1 "head got its line"
 assert_eq "$(wc -c </tmp/pipe.err)" 0 "no error on the closed pipe"

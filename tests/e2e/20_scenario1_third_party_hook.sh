@@ -44,11 +44,11 @@ assert_eq "$(json_count /tmp/s8.json proto=icmp icmp_type=8)" 3 "every echo requ
 syns=$(json_count /tmp/s8.json proto=tcp dport=20202 tcp_flags=S)
 assert_ge "$syns" 2 "the SYN and its retransmissions"
 assert_eq "$(json_count /tmp/s8.json)" "$((3 + syns))" "only echo requests and SYNs"
-python3 "$ND_TOOLS/jsoncheck.py" all /tmp/s8.json function=nf_hook_slow reason=NETFILTER_DROP \
+python3 "$ND_TOOLS/jsoncheck.py" all /tmp/s8.json function=nf_hook_slow reason=$(R NETFILTER_DROP) \
 	|| fail "every drop at nf_hook_slow with NETFILTER_DROP"
 echo "ok: all at nf_hook_slow, NETFILTER_DROP"
 python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/s8.json function=net_hook_in_v4 module=resguard_linux \
 	priority=1 family=ipv4 hook=local-in || fail "every drop names net_hook_in_v4 [resguard_linux]"
 echo "ok: every drop names net_hook_in_v4 [resguard_linux] at ipv4 local-in, priority 1"
-assert_contains /tmp/s8.txt "nf_hook_slow+0x[0-9a-f]* NETFILTER_DROP tcp 10.0.2.8:[0-9]* > 10.0.0.3:20202 \[S\].*hook ipv4 local-in prio 1 net_hook_in_v4 \[resguard_linux\]" \
+assert_contains /tmp/s8.txt "nf_hook_slow+0x[0-9a-f]* $(R_text NETFILTER_DROP) tcp 10.0.2.8:[0-9]* > 10.0.0.3:20202 \[S\].*hook ipv4 local-in prio 1 net_hook_in_v4 \[resguard_linux\]" \
 	"text line names the hook"

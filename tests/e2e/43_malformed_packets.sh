@@ -38,12 +38,18 @@ jq -r '"\(.reason) \(.function) \(.family) \(.proto)"' /tmp/bad.json | sort | un
 # garbage with an unknown ethertype is dropped too).
 assert_ge "$total" $((rounds * 13)) "the malformed frames were recorded"
 assert_eq "$(json_count /tmp/bad.json ifname=v1)" "$total" "every record is from the receiving device"
-reasons=$(jq -r .reason /tmp/bad.json | sort -u | wc -l)
-assert_ge "$reasons" 5 "distinct drop reasons"
+if nd_has_reasons; then
+	reasons=$(jq -r .reason /tmp/bad.json | sort -u | wc -l)
+	assert_ge "$reasons" 5 "distinct drop reasons"
+else
+	assert_eq "$(json_count /tmp/bad.json reason=)" "$total" "no drop reasons: every record's reason is empty"
+	places=$(jq -r .function /tmp/bad.json | sort -u | wc -l)
+	assert_ge "$places" 4 "distinct drop locations"
+fi
 assert_ge "$(json_count /tmp/bad.json family=ipv4 proto=udp dport=7402)" "$rounds" \
 	"IPv4/UDP behind bad lengths decoded to the port"
 assert_ge "$(json_count /tmp/bad.json family=ipv6)" "$((rounds * 3))" "IPv6 drops decoded as IPv6"
-assert_eq "$(json_count /tmp/bad.json family=ipv6 proto=udp dport=7402 reason=NO_SOCKET)" "$rounds" \
+assert_eq "$(json_count /tmp/bad.json family=ipv6 proto=udp dport=7402 reason=$(R NO_SOCKET))" "$rounds" \
 	"the port behind 24 IPv6 extension headers"
 bad_len=$(jq -c 'select(.len > 1514 or .len < 0)' /tmp/bad.json | wc -l)
 assert_eq "$bad_len" 0 "no record claims more bytes than a frame holds"

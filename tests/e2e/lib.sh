@@ -34,6 +34,34 @@ assert_not_contains() {
 	echo "ok: $3"
 }
 
+# Whether this kernel's kfree_skb tracepoint has drop reasons (5.10's has
+# two arguments and none).  Decided by the module's compile probe.
+nd_has_reasons() {
+	[ "$(modinfo -F tp_nargs "$ND_MODDIR/netdrop.ko")" -ge 3 ]
+}
+
+# A drop reason as records carry it: NAME, or "" where the kernel has no
+# drop reasons.  json_count F reason=$(R NO_SOCKET)
+R() {
+	nd_has_reasons && echo "$1"
+	return 0
+}
+
+# The same in text output, where a missing reason is "-".
+R_text() {
+	nd_has_reasons && echo "$1" || echo -
+}
+
+# The function UDP drops a datagram for a closed port in: __udp4_lib_rcv,
+# or udp_rcv where the compiler inlined it (7.x); the same for IPv6.
+udp4_fn() {
+	grep -q ' __udp4_lib_rcv$' /proc/kallsyms && echo __udp4_lib_rcv || echo udp_rcv
+}
+
+udp6_fn() {
+	grep -q ' __udp6_lib_rcv\( \[ipv6\]\)\?$' /proc/kallsyms && echo __udp6_lib_rcv || echo udpv6_rcv
+}
+
 nd_load() {
 	lsmod | grep -q '^netdrop ' && return 0
 	insmod "$ND_MODDIR/netdrop.ko" "$@" || fail "insmod netdrop.ko"

@@ -6,7 +6,8 @@
  * Reading /proc/ndbench runs "iters" iterations (module parameter) on the
  * reading CPU and returns "NS_PER_ITER ITERATIONS CPU".  Each iteration
  * allocates an skb, builds real IPv4/UDP headers (10.0.2.8:40000 >
- * 10.0.0.3:7777) and frees it with kfree_skb_reason(NO_SOCKET), with
+ * 10.0.0.3:7777) and frees it with kfree_skb_reason(NO_SOCKET) (kfree_skb() before
+ * drop reasons), with
  * bottom halves disabled like the receive path.  Readers on several CPUs
  * run at once.
  */
@@ -18,7 +19,6 @@
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
-#include <net/dropreason.h>
 
 static unsigned int iters = 100000;
 module_param(iters, uint, 0644);
@@ -67,7 +67,11 @@ static int ndbench_show(struct seq_file *m, void *v)
 		local_bh_disable();
 		skb = ndbench_skb();
 		if (skb) {
+#ifdef ND_HAVE_KFREE_SKB_REASON
 			kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
+#else
+			kfree_skb(skb);
+#endif
 			done++;
 		}
 		local_bh_enable();

@@ -13,32 +13,53 @@ results_init dkms
 conf_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 [ "$conf_ver" = "$ver" ] && result PASS version-matches || result FAIL "version-matches ($conf_ver != $ver)"
 
-src=/usr/src/netdrop-$ver
-dkms remove -m netdrop -v "$ver" --all >/dev/null 2>&1
-rm -rf "$src"
-mkdir -p "$src"
-cp -a "$top/dkms.conf" "$top/VERSION" "$top/include" "$src/"
-rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
-	--exclude tests "$top/kmod" "$src/"
-if dkms add -m netdrop -v "$ver" >/tmp/dkms-add.log 2>&1; then
-	result PASS add
-else
-	cat /tmp/dkms-add.log >&2
-	result FAIL add
-fi
-for k in $NETDROP_MATRIX; do
-	if dkms build -m netdrop -v "$ver" -k "$k" >/tmp/dkms-build.log 2>&1; then
+# The host's kernels build in the host's DKMS; another suite's in that
+# suite's chroot, with its DKMS and compiler.
+roots=/
+for s in $(netdrop_chroot_suites); do
+	roots="$roots $(netdrop_chroot_of_suite "$s")"
+done
+# Result names: "add" for the host, "add/bullseye" for a chroot.
+where() { [ "$1" = / ] || echo "/$(basename "$1" | sed 's/^chroot-//;s/-[0-9a-f]*$//')"; }
+# dk ROOT ARGS...: dkms on the host (ROOT /) or in a suite chroot.
+dk() {
+	local root=$1
+	shift
+	if [ "$root" = / ]; then dkms "$@"; else netdrop_in_chroot "$root" dkms "$@"; fi
+}
+for root in $roots; do
+	src=${root%/}/usr/src/netdrop-$ver
+	dk "$root" remove -m netdrop -v "$ver" --all >/dev/null 2>&1
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -a "$top/dkms.conf" "$top/VERSION" "$top/include" "$src/"
+	rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
+		--exclude tests "$top/kmod" "$src/"
+	if dk "$root" add -m netdrop -v "$ver" >/tmp/dkms-add.log 2>&1; then
+		result PASS "add$(where "$root")"
+	else
+		cat /tmp/dkms-add.log >&2
+		result FAIL "add$(where "$root")"
+	fi
+done
+for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
+	root=$(netdrop_chroot_of "$k")
+	root=${root:-/}
+	if dk "$root" build -m netdrop -v "$ver" -k "$k" >/tmp/dkms-build.log 2>&1; then
 		result PASS "build/$k"
 	else
 		tail -n 20 /tmp/dkms-build.log >&2
 		result FAIL "build/$k"
 		continue
 	fi
-	ko=$(find "/var/lib/dkms/netdrop/$ver/$k" -name 'netdrop.ko*' | head -n 1)
+	ko=$(find "${root%/}/var/lib/dkms/netdrop/$ver/$k" -name 'netdrop.ko*' | head -n 1)
 	vm=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')
 	[ "$vm" = "$k" ] && result PASS "vermagic/$k" || result FAIL "vermagic/$k ($vm)"
 done
-dkms remove -m netdrop -v "$ver" --all >/dev/null 2>&1
-rm -rf "$src"
-[ ! -e "/var/lib/dkms/netdrop/$ver" ] && result PASS removed-cleanly || result FAIL removed-cleanly
+for root in $roots; do
+	dk "$root" remove -m netdrop -v "$ver" --all >/dev/null 2>&1
+	rm -rf "${root%/}/usr/src/netdrop-$ver"
+	[ ! -e "${root%/}/var/lib/dkms/netdrop/$ver" ] && result PASS "removed-cleanly$(where "$root")" ||
+		result FAIL "removed-cleanly$(where "$root")"
+done
 ! grep -q '^FAIL' "$results"

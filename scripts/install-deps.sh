@@ -17,9 +17,16 @@ packages=(
 	linux-perf bpftrace
 )
 
+packages+=(mmdebstrap)
+
+# The host's own kernels of the matrix (suite bookworm); the others come
+# from suite chroots, made below.
 NETDROP_RESOLVE=newest
 . "$here/matrix.sh"
-for k in $NETDROP_MATRIX $NETDROP_RT_KVER; do
+host_kernels=
+for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
+	[ "$(netdrop_suite_of "$k")" = bookworm ] || continue
+	host_kernels="$host_kernels $k"
 	packages+=("linux-image-$k-unsigned" "linux-headers-$k")
 done
 
@@ -40,10 +47,25 @@ fi
 
 # The kernel images are installed for their files only; we never boot the host
 # with them.  Make sure the module trees are complete (depmod output present).
-for k in $NETDROP_MATRIX $NETDROP_RT_KVER; do
+for k in $host_kernels; do
 	[ -e "/lib/modules/$k/modules.dep" ] || depmod "$k"
 done
 
+# One chroot per other suite, side by side (mostly downloads).
+pids=()
+for suite in $(netdrop_chroot_suites); do
+	"$here/suite-chroot.sh" "$suite" >/dev/null &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do
+	wait "$p" || { echo "install-deps: a suite chroot failed" >&2; exit 1; }
+done
+unset NETDROP_MATRIX NETDROP_RT_KVERS
+. "$here/matrix.sh"
+case " $NETDROP_MATRIX $NETDROP_RT_KVERS " in
+*" missing-"*) echo "install-deps: kernels missing from the matrix: $NETDROP_MATRIX $NETDROP_RT_KVERS" >&2; exit 1 ;;
+esac
+
 src=$(ls -d /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
 [ -n "$src" ] || { echo "install-deps: linux-source-6.1 tarball missing" >&2; exit 1; }
-echo "install-deps: ok (matrix: $NETDROP_MATRIX)"
+echo "install-deps: ok (matrix: $NETDROP_MATRIX; PREEMPT_RT: $NETDROP_RT_KVERS)"

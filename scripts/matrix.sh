@@ -41,11 +41,11 @@ netdrop_chroot_of_suite() {
 	echo "$NETDROP_CACHE/chroot-$1-$(echo "$NETDROP_CHROOT_PACKAGES $nd_flavours" | sha256sum | cut -c1-8)"
 }
 
-# Kernel releases of SERIES and FLAVOUR among names on stdin (one a line).
+# The newest kernel release of SERIES and FLAVOUR among names on stdin (one
+# a line): 6.1.0-57-amd64, 6.12.117+deb12-rt-amd64; not -cloud-amd64.
 netdrop_pick() {
 	nd_s=$(echo "$1" | sed 's/\./\\./g')
-	grep -E "^$nd_s\.[0-9]+[-+].*-$2\$" | { [ "$2" = amd64 ] && grep -v -- '-rt-amd64$' || cat; } |
-		sort -V | tail -n 1
+	grep -E "^$nd_s\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$2\$" | sort -V | tail -n 1
 }
 
 # SERIES SUITE FLAVOUR -> kernel release
@@ -99,3 +99,10 @@ netdrop_resolve_all() {
 [ -n "${NETDROP_RT_KVERS:-}" ] || NETDROP_RT_KVERS=$(netdrop_resolve_all rt)
 NETDROP_DEFAULT_KVER=$(netdrop_resolve 6.1 bookworm amd64)
 [ -n "$NETDROP_DEFAULT_KVER" ] || NETDROP_DEFAULT_KVER=$(echo "$NETDROP_MATRIX" | awk '{print $1}')
+
+# netdrop_in_chroot CHROOT COMMAND...: runs a command in a suite chroot,
+# with /proc (objtool, dkms) in a private mount namespace, so nothing stays
+# mounted.
+netdrop_in_chroot() {
+	unshare -m sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$@"
+}

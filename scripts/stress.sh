@@ -10,7 +10,7 @@ export ND_GUEST_CPUS=2
 export ND_STRESS_SECONDS=${ND_STRESS_SECONDS:-120} ND_RELOAD_TIMES=${ND_RELOAD_TIMES:-100}
 export ND_FUZZ_CALLS=${ND_FUZZ_CALLS:-500000}
 ok=true
-for k in $NETDROP_MATRIX $NETDROP_RT_KVER test; do
+for k in $NETDROP_MATRIX $NETDROP_RT_KVERS test; do
 	"$here/e2e.sh" -k "$k" -n stress "$top"/tests/e2e/4[01]_*.sh || ok=false
 	cat "$top/build/e2e/$k-stress/e2e-40_device_fuzz.log" "$top/build/e2e/$k-stress/e2e-41_stress.log" 2>/dev/null |
 		grep -E '^(calls|worker|everything|reload)'

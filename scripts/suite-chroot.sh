@@ -38,10 +38,8 @@ if [ ! -f "$dir/.netdrop-ready" ]; then
 	touch "$dir/.netdrop-ready"
 fi
 
-# One chroot command, with /proc (objtool reads it) in a private mount
-# namespace, so nothing stays mounted.
 in_chroot() {
-	unshare -m sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$dir" "$@"
+	netdrop_in_chroot "$dir" "$@"
 }
 
 # The images of the kernels the chroot has headers for.

@@ -73,6 +73,35 @@ static void nd_table_name(struct netdrop_hook_entry *e, const char *name,
 }
 
 /*
+ * On older kernels (5.10) x_tables hooks have no priv (they look the table up
+ * in the netns): the table is in the hook's name, iptable_filter_hook,
+ * ip6table_mangle_hook, arptable_filter_hook.
+ */
+static void nd_xt_table_from_name(struct netdrop_hook_entry *e)
+{
+	static const char * const prefixes[] = {
+		"iptable_", "ip6table_", "arptable_",
+	};
+	const char *f = e->func_name, *end;
+	unsigned int i;
+	size_t n;
+
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		n = strlen(prefixes[i]);
+		if (strncmp(f, prefixes[i], n))
+			continue;
+		end = strstr(f + n, "_hook");
+		if (!end || end[5] || end == f + n ||
+		    end - (f + n) >= sizeof(e->table))
+			return;
+		memcpy(e->table, f + n, end - (f + n));
+		e->table[end - (f + n)] = '\0';
+		e->flags |= NETDROP_HF_XTABLES;
+		return;
+	}
+}
+
+/*
  * An nf_tables base chain: marked by its ops type where the kernel has one;
  * before that (5.10), recognised by nf_tables' own hook functions
  * (nft_do_chain_ipv4, nft_do_chain_inet, ...), whose priv is the chain.
@@ -119,8 +148,10 @@ void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		return;
 	}
 #endif
-	if (!ops->priv)
+	if (!ops->priv) {
+		nd_xt_table_from_name(e);
 		return;
+	}
 	if (e->pf == NFPROTO_BRIDGE && nd_is_ebtables_hook(e))
 		nd_table_name(e, ((const struct ebt_table *)ops->priv)->name,
 			      EBT_TABLE_MAXNAMELEN);

@@ -41,7 +41,7 @@ kbuild() {
 	fi
 }
 
-for d in kmod tests/fixtures tests/bench/kmod; do
+for d in tests/conftest kmod tests/fixtures tests/bench/kmod; do
 	if ! kbuild "$d" >>"$log" 2>&1; then
 		grep -E 'error|warning|netdrop' "$log" >&2 || tail -n 30 "$log" >&2
 		exit 1

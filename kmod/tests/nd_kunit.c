@@ -694,6 +694,32 @@ static void hooks_ebtables_names(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, e.flags & NETDROP_HF_XTABLES);
 }
 
+/* Without a priv (5.10), an x_tables table is named by its hook function. */
+static void hooks_xtables_name_without_priv(struct kunit *test)
+{
+	static const struct {
+		const char *func, *table;
+	} cases[] = {
+		{ "iptable_filter_hook", "filter" },
+		{ "ip6table_mangle_hook", "mangle" },
+		{ "arptable_filter_hook", "filter" },
+		{ "iptable_filter_hooks", "" },
+		{ "iptable__hook", "" },
+		{ "nf_nat_ipv4_in", "" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct netdrop_hook_entry e = { .pf = NFPROTO_IPV4 };
+
+		strscpy(e.func_name, cases[i].func, sizeof(e.func_name));
+		nd_xt_table_from_name(&e);
+		KUNIT_EXPECT_STREQ_MSG(test, e.table, cases[i].table, "%s", cases[i].func);
+		KUNIT_EXPECT_EQ_MSG(test, !!(e.flags & NETDROP_HF_XTABLES),
+				    !!cases[i].table[0], "%s", cases[i].func);
+	}
+}
+
 static void hooks_describe_nftables_and_other(struct kunit *test)
 {
 	struct nft_table *table = kunit_kzalloc(test, sizeof(*table), GFP_KERNEL);
@@ -895,6 +921,7 @@ static struct kunit_case nd_hooks_cases[] = {
 	KUNIT_CASE(hooks_split_symbol),
 	KUNIT_CASE(hooks_xtables_names),
 	KUNIT_CASE(hooks_ebtables_names),
+	KUNIT_CASE(hooks_xtables_name_without_priv),
 	KUNIT_CASE(hooks_describe_nftables_and_other),
 	KUNIT_CASE(verdict_pending_table),
 	KUNIT_CASE(verdict_inflight_own_code_only),

@@ -23,7 +23,7 @@ run_case() {
 	nd_stop $pid
 	ip netns exec srv iptables -F
 	ip netns exec srv iptables-legacy -F 2>/dev/null
-	assert_ge "$(json_count "/tmp/$name.json" reason=$(R NETFILTER_DROP) function=nf_hook_slow)" 1 "$name: drops recorded"
+	assert_ge "$(nf_drops "/tmp/$name.json")" 1 "$name: drops recorded"
 }
 
 run_case input iptables -A INPUT -p tcp --dport 3306 -s 172.17.0.2 -j DROP

@@ -21,7 +21,7 @@ udp c9 10.0.0.3 5000 4 >/dev/null
 sleep 0.5
 nd_stop $pid
 cat /tmp/nft.json
-assert_eq "$(json_count /tmp/nft.json reason=$(R NETFILTER_DROP) function=nf_hook_slow)" 4 "4 datagrams dropped by netfilter"
+assert_eq "$(nf_drops /tmp/nft.json)" 4 "4 datagrams dropped by netfilter"
 python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/nft.json type=nftables table=guard chain=in hook=local-in \
 	|| fail "attributed to inet guard/in"
 echo "ok: attributed to nft table guard chain in"

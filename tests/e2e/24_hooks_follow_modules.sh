@@ -18,7 +18,7 @@ sleep 2
 ip netns exec c8 ping -c 1 -W 1 10.0.0.3 >/dev/null && fail "10.0.2.8 pings"
 sleep 0.5
 nd_stop $pid
-assert_eq "$(json_count /tmp/s.json reason=$(R NETFILTER_DROP) function=nf_hook_slow)" 3 "3 echo requests dropped"
+assert_eq "$(nf_drops /tmp/s.json)" 3 "3 echo requests dropped"
 python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/s.json function=net_hook_in_v4 module=resguard_linux ||
 	fail "each one attributed, across module load, unload and reload"
 echo "ok: attributed to net_hook_in_v4 [resguard_linux] across load, unload and reload"

@@ -49,7 +49,15 @@ fi
 assert_ge "$(json_count /tmp/bad.json family=ipv4 proto=udp dport=7402)" "$rounds" \
 	"IPv4/UDP behind bad lengths decoded to the port"
 assert_ge "$(json_count /tmp/bad.json family=ipv6)" "$((rounds * 3))" "IPv6 drops decoded as IPv6"
-assert_eq "$(json_count /tmp/bad.json family=ipv6 proto=udp dport=7402 reason=$(R NO_SOCKET))" "$rounds" \
+# UDP finds no socket there; 7.x stops at its extension header limit
+# first (IPV6_TOO_MANY_EXTHDRS).  Either way the decoder reached the port.
+if nd_has_reasons; then
+	behind=$(jq -c 'select(.family == "ipv6" and .proto == "udp" and .dport == 7402 and
+		(.reason == "NO_SOCKET" or .reason == "IPV6_TOO_MANY_EXTHDRS"))' /tmp/bad.json | wc -l)
+else
+	behind=$(json_count /tmp/bad.json family=ipv6 proto=udp dport=7402 function="$(udp6_fn)")
+fi
+assert_eq "$behind" "$rounds" \
 	"the port behind 24 IPv6 extension headers"
 bad_len=$(jq -c 'select(.len > 1514 or .len < 0)' /tmp/bad.json | wc -l)
 assert_eq "$bad_len" 0 "no record claims more bytes than a frame holds"

@@ -52,6 +52,17 @@ R_text() {
 	nd_has_reasons && echo "$1" || echo -
 }
 
+# nf_drops FILE: records of packets netfilter dropped: reason
+# NETFILTER_DROP, or where the kernel has no drop reasons (5.10), dropped
+# in nf_hook_slow or nf_tables' nft_do_chain (7.x drops there itself).
+nf_drops() {
+	if nd_has_reasons; then
+		json_count "$1" reason=NETFILTER_DROP
+	else
+		jq -c 'select(.function == "nf_hook_slow" or .function == "nft_do_chain")' "$1" | wc -l
+	fi
+}
+
 # The function UDP drops a datagram for a closed port in: __udp4_lib_rcv,
 # or udp_rcv where the compiler inlined it (7.x); the same for IPv6.
 udp4_fn() {

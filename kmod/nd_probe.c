@@ -254,6 +254,7 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	u32 off, len, snap = 0, used;
 	unsigned long pos;
 
+	nd_assert_nopreempt();
 	if (f->events && !(f->events & NETDROP_EV_DROP))
 		return;
 	local64_inc(&nd_ctrs(ring)->seen);

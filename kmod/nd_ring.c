@@ -131,6 +131,7 @@ void *nd_ring_reserve(struct nd_ring *ring, u32 len, unsigned long *pos)
 {
 	unsigned long head, tail;
 
+	nd_assert_nopreempt();
 	WRITE_ONCE(ring->nest, READ_ONCE(ring->nest) + 1);
 	/* Count ourselves in before reading head (pairs with publish). */
 	barrier();

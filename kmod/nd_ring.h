@@ -5,9 +5,23 @@
 #include <linux/types.h>
 #include <asm/local.h>
 #include <asm/local64.h>
+#include <linux/bug.h>
 #include <linux/preempt.h>
 #include <netdrop/netdrop.h>
 #include "nd_compat.h"
+
+/*
+ * Debug builds (make ... ND_DEBUG=1) check, on any kernel, that the per-CPU
+ * rings are only used with preemption disabled: what DEBUG_PREEMPT checks
+ * for smp_processor_id(), for kernels built without it (7.x calls
+ * tracepoint probes preemptibly).
+ */
+static inline void nd_assert_nopreempt(void)
+{
+#ifdef ND_DEBUG
+	WARN_ON_ONCE(preemptible());
+#endif
+}
 
 /*
  * One per-CPU ring of one session.  Only the CPU that owns the ring writes

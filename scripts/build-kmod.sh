@@ -3,6 +3,7 @@
 # build/kmod/<kver>/ and prints that directory.
 #   build-kmod.sh KVER      an installed kernel's headers
 #   build-kmod.sh test      the KUnit/KASAN test kernel
+#   ND_DEBUG=1 build-kmod.sh KVER   the debug build, in build/kmod/KVER-debug
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -19,7 +20,10 @@ test) kdir=$("$here/build-testkernel.sh") ;;
 	;;
 esac
 [ -d "$chroot$kdir" ] || { echo "build-kmod: no kernel build tree at $chroot$kdir" >&2; exit 2; }
+# ND_DEBUG=1: the debug build (kmod/Kbuild), into build/kmod/KVER-debug.
+debug=${ND_DEBUG:-0}
 out="$top/build/kmod/$kver"
+[ "$debug" = 1 ] && out="$out-debug"
 mkdir -p "$out"
 # Kbuild (before 6.13) builds in the source directory: build a copy, and
 # no stale object from an earlier build of it is ever reused.
@@ -33,11 +37,12 @@ log="$out/build.log"
 # (with that suite's compiler), the copy bind-mounted at /netdrop there.
 kbuild() {
 	if [ -z "$chroot" ]; then
-		make -C "$kdir" M="$out/src/$1" modules
+		make -C "$kdir" M="$out/src/$1" ND_DEBUG="$debug" modules
 	else
 		unshare -m sh -c 'mkdir -p "$0/netdrop" && mount --bind "$1" "$0/netdrop" &&
 			mount -t proc proc "$0/proc" &&
-			exec chroot "$0" make -C "$2" M="/netdrop/$3" modules' "$chroot" "$out/src" "$kdir" "$1"
+			exec chroot "$0" make -C "$2" M="/netdrop/$3" ND_DEBUG="$4" modules' \
+			"$chroot" "$out/src" "$kdir" "$1" "$debug"
 	fi
 }
 

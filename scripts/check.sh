@@ -80,6 +80,21 @@ for k in $NETDROP_MATRIX $NETDROP_RT_KVERS test; do
 		{ echo "FAIL kmod/build/$k" >"$res/kmod-$k.txt"; cat "$res/kmod-$k.log" >&2; }
 	grep '^build-kmod: .*probes' "$res/kmod-$k.log" >&2
 done
+# Kernels whose tracepoints call probes preemptibly (their own headers say
+# so: guard(srcu_fast_notrace) in __DECLARE_TRACE) also get the module's
+# debug build, which checks that no per-CPU ring is used preemptibly; their
+# stress guests use it.
+preemptible_probes() {
+	local src
+	src=$(sed -n 's/^nd-srctree //p' "$top/build/kmod/$1/build.log" 2>/dev/null | head -n 1)
+	[ -n "$src" ] && grep -q 'srcu_fast_notrace' "$(netdrop_chroot_of "$1")$src/include/linux/tracepoint.h"
+}
+for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
+	ok_kernel "$k" && preemptible_probes "$k" || continue
+	echo "check: $k calls probes preemptibly: debug build for its stress guest" >&2
+	ND_DEBUG=1 "$here/build-kmod.sh" "$k" >/dev/null 2>"$res/kmod-$k-debug.log" ||
+		{ echo "FAIL kmod/build/$k-debug" >"$res/kmod-$k-debug.txt"; cat "$res/kmod-$k-debug.log" >&2; }
+done
 # Each compile probe against what that kernel's headers declare.
 built=
 for k in $NETDROP_MATRIX $NETDROP_RT_KVERS test; do
@@ -108,16 +123,17 @@ if [ "$quick" != 1 ]; then
 	done
 	for k in $NETDROP_RT_KVERS; do
 		ok_kernel "$k" || continue
-		case $k in
-		7.*) jobs+=("$(e2e_job 1 "$k" core "$core $zoo")") ;;
-		*) jobs+=("$(e2e_job 1 "$k" core "$core")") ;;
-		esac
-		jobs+=("$(e2e_job 2 "$k" stress "$stress $task")")
+		if preemptible_probes "$k"; then
+			jobs+=("$(e2e_job 1 "$k" core "$core $zoo")")
+			jobs+=("ND_DEBUG=1 $(e2e_job 2 "$k" stress "$stress $task")")
+		else
+			jobs+=("$(e2e_job 1 "$k" core "$core")")
+			jobs+=("$(e2e_job 2 "$k" stress "$stress $task")")
+		fi
 	done
 	for k in $NETDROP_MATRIX; do
-		case $k in
-		7.*) jobs+=("$(e2e_job 2 "$k" stress "$stress $task")") ;;
-		esac
+		ok_kernel "$k" && preemptible_probes "$k" &&
+			jobs+=("ND_DEBUG=1 $(e2e_job 2 "$k" stress "$stress $task")")
 	done
 else
 	for k in $NETDROP_MATRIX; do

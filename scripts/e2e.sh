@@ -42,8 +42,11 @@ for k in $kernels; do
 	rm -rf "$out" && mkdir -p "$out"
 	# ND_PREBUILT=1: make check built every kernel's modules before
 	# starting guests in parallel (two builds into one tree would race).
-	if [ "${ND_PREBUILT:-0}" = 1 ] && [ -f "$top/build/kmod/$k/src/kmod/netdrop.ko" ]; then
-		moddir=$top/build/kmod/$k/src/kmod
+	# ND_DEBUG=1: the module's debug build (build-kmod.sh).
+	kd=$k
+	[ "${ND_DEBUG:-0}" = 1 ] && kd=$k-debug
+	if [ "${ND_PREBUILT:-0}" = 1 ] && [ -f "$top/build/kmod/$kd/src/kmod/netdrop.ko" ]; then
+		moddir=$top/build/kmod/$kd/src/kmod
 	elif ! moddir=$("$here/build-kmod.sh" "$k"); then
 		echo "FAIL e2e/$id/build" >>"$results"
 		all_ok=false

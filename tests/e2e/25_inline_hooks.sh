@@ -35,13 +35,13 @@ grep -i br_nf /tmp/hooks.txt
 assert_contains /tmp/hooks.txt "br_nf_pre_routing" "br_netfilter's hook is registered in the bridge's namespace"
 assert_eq "$((after - before))" 5 "UdpNoPorts: 5 datagrams had no socket"
 assert_eq "$rule" 4 "the DROP rule's counter: 4 packets"
-nosock='select(.reason == "NO_SOCKET" and .dport == 6000)'
+nosock="select(.reason == \"$(R NO_SOCKET)\" and .dport == 6000)"
 assert_eq "$(jq -c "$nosock" /tmp/br.json | wc -l)" 5 "5 NO_SOCKET records"
 assert_eq "$(jq -c "$nosock | select(any(.stack[]; test(\"br_nf_pre_routing\")))" /tmp/br.json | wc -l)" 5 \
 	"each dropped inline, inside br_nf_pre_routing (its stack)"
 assert_eq "$(jq -c "$nosock | select(has(\"hook\"))" /tmp/br.json | wc -l)" 0 \
 	"none blamed on a netfilter hook"
-ruled='select(.reason == "NETFILTER_DROP" and .dport == 6001)'
+ruled="select(.reason == \"$(R NETFILTER_DROP)\" and .dport == 6001)"
 assert_eq "$(jq -c "$ruled" /tmp/br.json | wc -l)" 4 "4 NETFILTER_DROP records"
 assert_eq "$(jq -c "$ruled | select(.hook.table == \"filter\" and .hook.hook == \"local-in\")" /tmp/br.json | wc -l)" 4 \
 	"each named the iptables filter table at local-in, not br_netfilter"

@@ -26,6 +26,9 @@ for s in $(netdrop_chroot_suites); do
 	check "install/$s" netdrop_in_chroot "$root" dpkg -i "/tmp/netdrop-dkms_${ver}_all.deb"
 	rm -f "$root/tmp/netdrop-dkms_${ver}_all.deb"
 done
+chroot_dkms_installed() {
+	netdrop_in_chroot "$1" dkms status -m netdrop -v "$ver" -k "$2" | grep -q installed
+}
 # ROOT of a kernel: / or its suite's chroot.
 root_of() { local r; r=$(netdrop_chroot_of "$1"); echo "${r:-/}"; }
 for k in $kernels; do
@@ -36,7 +39,7 @@ for k in $kernels; do
 	if [ "$root" = / ]; then
 		check "dkms-status/$k" sh -c "dkms status -m netdrop -v $ver -k $k | grep -q installed"
 	else
-		check "dkms-status/$k" sh -c "chroot $root dkms status -m netdrop -v $ver -k $k | grep -q installed"
+		check "dkms-status/$k" chroot_dkms_installed "$root" "$k"
 		mods=$NETDROP_CACHE/kernels/$k/lib/modules/$k
 		mkdir -p "$mods/updates/dkms"
 		[ -n "$ko" ] && cp "$ko" "$mods/updates/dkms/"

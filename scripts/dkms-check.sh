@@ -1,6 +1,8 @@
 #!/bin/bash
-# DKMS build check: dkms add/build for each matrix kernel from a copy of
-# the tree, checks the built module's vermagic, then removes everything.
+# DKMS build check: dkms add/build from a copy of the tree on the host and
+# in each suite chroot (one kernel each: deb-check.sh builds for every
+# kernel through the package), checks the built module's vermagic, then
+# removes everything.
 # Writes PASS/FAIL lines to build/results/dkms.txt.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,7 +44,14 @@ for root in $roots; do
 		result FAIL "add$(where "$root")"
 	fi
 done
-for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
+# One kernel of each root here: deb-check.sh builds with DKMS for every
+# kernel, through the package.
+for k in $(for r in $roots; do
+	for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
+		c=$(netdrop_chroot_of "$k")
+		[ "${c:-/}" = "$r" ] && echo "$k" && break
+	done
+done); do
 	root=$(netdrop_chroot_of "$k")
 	root=${root:-/}
 	if dk "$root" build -m netdrop -v "$ver" -k "$k" >/tmp/dkms-build.log 2>&1; then

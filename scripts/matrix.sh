@@ -101,8 +101,9 @@ NETDROP_DEFAULT_KVER=$(netdrop_resolve 6.1 bookworm amd64)
 [ -n "$NETDROP_DEFAULT_KVER" ] || NETDROP_DEFAULT_KVER=$(echo "$NETDROP_MATRIX" | awk '{print $1}')
 
 # netdrop_in_chroot CHROOT COMMAND...: runs a command in a suite chroot,
-# with /proc (objtool, dkms) in a private mount namespace, so nothing stays
-# mounted.
+# with /proc (objtool, dkms) and /dev (dkms' process substitutions) in a
+# private mount namespace, so nothing stays mounted.
 netdrop_in_chroot() {
-	unshare -m sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$@"
+	unshare -m sh -c 'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
+		exec chroot "$0" "$@"' "$@"
 }

@@ -39,6 +39,12 @@ python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/output.json hook=local-out family=ipv
 echo "ok: OUTPUT drop attributed to local-out, filter/OUTPUT"
 assert_ge "$(json_count /tmp/output.json src=172.17.0.1 sport=3306)" 1 "OUTPUT: the server's SYN-ACKs are dropped"
 
+# Legacy x_tables is optional from 7.x (CONFIG_IP_NF_IPTABLES_LEGACY;
+# Debian's 7.2 RT kernel has none): said, not counted, where it is absent.
+if ! modprobe -q ip_tables 2>/dev/null && ! grep -q '^ip_tables ' /proc/modules; then
+	echo "not run here: legacy iptables (this kernel has no ip_tables module)"
+	exit 0
+fi
 run_case legacy iptables-legacy -A INPUT -p tcp --dport 3306 -j DROP
 python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/legacy.json hook=local-in table=filter chain= \
 	|| fail "legacy iptables: local-in, table filter"

@@ -37,12 +37,12 @@ log="$out/build.log"
 # (with that suite's compiler), the copy bind-mounted at /netdrop there.
 kbuild() {
 	if [ -z "$chroot" ]; then
-		make -C "$kdir" M="$out/src/$1" ND_DEBUG="$debug" modules
+		make -j"$(nproc)" -C "$kdir" M="$out/src/$1" ND_DEBUG="$debug" modules
 	else
 		unshare -m sh -c 'mkdir -p "$0/netdrop" && mount --bind "$1" "$0/netdrop" &&
 			mount -t proc proc "$0/proc" &&
-			exec chroot "$0" make -C "$2" M="/netdrop/$3" ND_DEBUG="$4" modules' \
-			"$chroot" "$out/src" "$kdir" "$1" "$debug"
+			exec chroot "$0" make -j"$5" -C "$2" M="/netdrop/$3" ND_DEBUG="$4" modules' \
+			"$chroot" "$out/src" "$kdir" "$1" "$debug" "$(nproc)"
 	fi
 }
 

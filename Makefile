@@ -1,7 +1,7 @@
 # netdrop: top-level entry.
 #   make                 netdrop.ko for KVER (default: running kernel, else the
 #                        matrix's 6.1 kernel) and netdropctl
-#   make check           every test suite; ends with "N passed, M failed"
+#   make check           every test suite; ends with "N passed, M failed, K skipped"
 #   make demo            scenario 1 in a QEMU guest: dump-hooks and stream
 #   make e2e | kunit | unit | dkms-check | style   one suite
 #   make fuzz            the libFuzzer targets, 5 minutes each

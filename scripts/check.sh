@@ -1,5 +1,7 @@
 #!/bin/bash
-# make check: every suite, then one line "N passed, M failed".
+# make check: every suite, then one line "N passed, M failed, K skipped"
+# (a scenario a guest cannot run, e.g. one that needs two vCPUs in a
+# one-vCPU guest, is a SKIP line, never a PASS).
 # Each suite writes PASS/FAIL lines to build/results/SUITE.txt; a suite
 # that cannot run at all is one FAIL line.
 set -uo pipefail
@@ -168,5 +170,7 @@ passed=$(cat "$res"/*.txt | grep -c '^PASS')
 failed=$(cat "$res"/*.txt | grep -c '^FAIL')
 echo "== done in $(($(date +%s) - t0)) s" >&2
 grep -h '^FAIL' "$res"/*.txt >&2
-echo "$passed passed, $failed failed"
+skipped=$(cat "$res"/*.txt | grep -c '^SKIP')
+grep -h '^SKIP' "$res"/*.txt >&2
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

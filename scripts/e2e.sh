@@ -60,10 +60,12 @@ for k in $kernels; do
 	for s in "${scenarios[@]}"; do
 		if [ "$k" = test ] && grep -q '^# needs: \(drop_monitor\|inet_diag\)' "$s"; then
 			echo "e2e: $id: not run here: $(basename "$s" .sh) ($(sed -n 's/^# needs: //p' "$s"))" >&2
+			echo "SKIP e2e/$id/$(basename "$s" .sh) (needs $(sed -n 's/^# needs: \([a-z_]*\).*/\1/p' "$s"))" >>"$results"
 			continue
 		fi
 		if [ "${ND_GUEST_CPUS:-2}" -lt 2 ] && grep -q '^# needs: smp' "$s"; then
 			echo "e2e: $id: not run in a 1-vCPU guest: $(basename "$s" .sh)" >&2
+			echo "SKIP e2e/$id/$(basename "$s" .sh) (needs smp)" >>"$results"
 			continue
 		fi
 		run+=("$s")
@@ -105,7 +107,7 @@ for k in $kernels; do
 	else
 		echo "FAIL e2e/$id/kernel-log-clean (vm-run status $rc)" >>"$results"
 	fi
-	echo "e2e: $id: $(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed" >&2
+	echo "e2e: $id: $(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed, $(grep -c '^SKIP' "$results") skipped" >&2
 	grep -q '^FAIL' "$results" && all_ok=false
 done
 $all_ok

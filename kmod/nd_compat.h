@@ -38,7 +38,9 @@ static inline void nd_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
 
 #include <linux/kprobes.h>
 
-static inline struct kretprobe *nd_kretprobe_of(struct kretprobe_instance *ri)
+/* Called from kretprobe entry handlers: never itself probed. */
+static nokprobe_inline struct kretprobe *
+nd_kretprobe_of(struct kretprobe_instance *ri)
 {
 #ifdef ND_HAVE_GET_KRETPROBE
 	return get_kretprobe(ri);

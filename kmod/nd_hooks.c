@@ -73,38 +73,54 @@ static void nd_table_name(struct netdrop_hook_entry *e, const char *name,
 }
 
 /*
- * On older kernels (5.10) x_tables hooks have no priv (they look the table up
- * in the netns): the table is in the hook's name, iptable_filter_hook,
- * ip6table_mangle_hook, arptable_filter_hook.
+ * Where x_tables and ebtables hooks have no priv (before 5.16: they look the
+ * table up in the netns), the table is in the module's name
+ * (iptable_filter, ip6table_mangle, arptable_filter, ebtable_broute) or,
+ * for a table built into the kernel, in the hook's (iptable_filter_hook).
  */
-static void nd_xt_table_from_name(struct netdrop_hook_entry *e)
+static bool nd_table_after(struct netdrop_hook_entry *e, const char *name,
+			   const char *suffix)
 {
 	static const char * const prefixes[] = {
-		"iptable_", "ip6table_", "arptable_",
+		"iptable_", "ip6table_", "arptable_", "ebtable_",
 	};
-	const char *f = e->func_name, *end;
+	size_t n, len, slen = strlen(suffix);
+	const char *t;
 	unsigned int i;
-	size_t n;
 
 	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
 		n = strlen(prefixes[i]);
-		if (strncmp(f, prefixes[i], n))
+		if (strncmp(name, prefixes[i], n))
 			continue;
-		end = strstr(f + n, "_hook");
-		if (!end || end[5] || end == f + n ||
-		    end - (f + n) >= sizeof(e->table))
-			return;
-		memcpy(e->table, f + n, end - (f + n));
-		e->table[end - (f + n)] = '\0';
+		t = name + n;
+		len = strlen(t);
+		if (len <= slen || strcmp(t + len - slen, suffix))
+			return false;
+		len -= slen;
+		if (len >= sizeof(e->table))
+			return false;
+		memcpy(e->table, t, len);
+		e->table[len] = '\0';
 		e->flags |= NETDROP_HF_XTABLES;
-		return;
+		return true;
 	}
+	return false;
+}
+
+static void nd_xt_table_from_name(struct netdrop_hook_entry *e)
+{
+	if (!nd_table_after(e, e->module, ""))
+		nd_table_after(e, e->func_name, "_hook");
 }
 
 /*
  * An nf_tables base chain: marked by its ops type where the kernel has one;
  * before that (5.10), recognised by nf_tables' own hook functions
- * (nft_do_chain_ipv4, nft_do_chain_inet, ...), whose priv is the chain.
+ * (nft_do_chain_ipv4, nft_do_chain_inet, ..., and nf_route_table_hook4 and
+ * friends for route chains), whose priv is the chain.  The name and the
+ * priv can come from two different unregistrations (nf_remove_net_hook()
+ * stores the hook and its ops separately), which is harmless: a removed
+ * entry's ops are dummy_ops, whose priv is NULL.
  */
 static bool nd_is_nft_hook(const struct nf_hook_ops *ops,
 			   const struct netdrop_hook_entry *e)
@@ -112,7 +128,8 @@ static bool nd_is_nft_hook(const struct nf_hook_ops *ops,
 #ifdef ND_HAVE_NF_HOOK_OPS_TYPE
 	return ops->hook_ops_type == NF_HOOK_OP_NF_TABLES;
 #else
-	return !strncmp(e->func_name, "nft_do_chain_", 13) &&
+	return (!strncmp(e->func_name, "nft_do_chain_", 13) ||
+		!strncmp(e->func_name, "nf_route_table_", 15)) &&
 	       (!e->module[0] || !strcmp(e->module, "nf_tables"));
 #endif
 }

@@ -358,6 +358,8 @@ void nd_emit_reset(const struct netdrop_reset *r, u32 ifindex)
 {
 	struct nd_session *s;
 
+	/* Kprobe handlers run with preemption disabled. */
+	nd_assert_nopreempt();
 	rcu_read_lock();
 	list_for_each_entry_rcu(s, &nd_active, active) {
 		struct nd_ring *ring = s->rings[smp_processor_id()];

@@ -694,18 +694,24 @@ static void hooks_ebtables_names(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, e.flags & NETDROP_HF_XTABLES);
 }
 
-/* Without a priv (5.10), an x_tables table is named by its hook function. */
+/*
+ * Without a priv (before 5.16), an x_tables or ebtables table is named by
+ * its module, or by its hook function when built in.
+ */
 static void hooks_xtables_name_without_priv(struct kunit *test)
 {
 	static const struct {
-		const char *func, *table;
+		const char *func, *module, *table;
 	} cases[] = {
-		{ "iptable_filter_hook", "filter" },
-		{ "ip6table_mangle_hook", "mangle" },
-		{ "arptable_filter_hook", "filter" },
-		{ "iptable_filter_hooks", "" },
-		{ "iptable__hook", "" },
-		{ "nf_nat_ipv4_in", "" },
+		{ "iptable_filter_hook", "", "filter" },
+		{ "ip6table_mangle_hook", "ip6table_mangle", "mangle" },
+		{ "arptable_filter_hook", "", "filter" },
+		{ "ebt_broute", "ebtable_broute", "broute" },
+		{ "ebt_in_hook", "ebtable_filter", "filter" },
+		{ "iptable_filter_hooks", "", "" },
+		{ "iptable__hook", "", "" },
+		{ "ipv4_conntrack_in", "nf_conntrack", "" },
+		{ "nf_nat_ipv4_in", "iptable_", "" },
 	};
 	unsigned int i;
 
@@ -713,6 +719,7 @@ static void hooks_xtables_name_without_priv(struct kunit *test)
 		struct netdrop_hook_entry e = { .pf = NFPROTO_IPV4 };
 
 		strscpy(e.func_name, cases[i].func, sizeof(e.func_name));
+		strscpy(e.module, cases[i].module, sizeof(e.module));
 		nd_xt_table_from_name(&e);
 		KUNIT_EXPECT_STREQ_MSG(test, e.table, cases[i].table, "%s", cases[i].func);
 		KUNIT_EXPECT_EQ_MSG(test, !!(e.flags & NETDROP_HF_XTABLES),

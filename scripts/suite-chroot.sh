@@ -22,6 +22,7 @@ dir=$(netdrop_chroot_of_suite "$suite")
 flavours=$(echo "$NETDROP_KERNELS" | awk -v s="$suite" '$2 == s {print $3}' | sort -u)
 [ -n "$flavours" ] || { echo "suite-chroot: no kernel of the matrix comes from $suite" >&2; exit 2; }
 
+mkdir -p "$NETDROP_CACHE"
 noexpire='Acquire::Check-Valid-Until "false";'
 if [ ! -f "$dir/.netdrop-ready" ]; then
 	command -v mmdebstrap >/dev/null || { echo "suite-chroot: mmdebstrap missing (install-deps.sh)" >&2; exit 2; }

@@ -88,9 +88,9 @@ done
 # debug build, which checks that no per-CPU ring is used preemptibly; their
 # stress guests use it.
 preemptible_probes() {
-	local src
-	src=$(sed -n 's/^nd-srctree //p' "$top/build/kmod/$1/build.log" 2>/dev/null | head -n 1)
-	[ -n "$src" ] && grep -q 'srcu_fast_notrace' "$(netdrop_chroot_of "$1")$src/include/linux/tracepoint.h"
+	local inc
+	inc=$(netdrop_kernel_include "$1" "$top/build/kmod/$1/build.log")
+	[ -n "$inc" ] && grep -q 'srcu_fast_notrace' "$inc/linux/tracepoint.h"
 }
 for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
 	ok_kernel "$k" && preemptible_probes "$k" || continue

@@ -36,13 +36,11 @@ expect() {
 
 for k in "$@"; do
 	log=$top/build/kmod/$k/build.log
-	src=$(sed -n 's/^nd-srctree //p' "$log" 2>/dev/null | head -n 1)
-	if [ -z "$src" ]; then
+	inc=$(netdrop_kernel_include "$k" "$log")
+	if [ -z "$inc" ]; then
 		result FAIL "$k/probes-reported (no probe report in $log)"
 		continue
 	fi
-	inc=$(netdrop_chroot_of "$k")$src/include
-	[ "$k" = test ] && inc=$src/include
 	n=0
 	while read -r _ name got; do
 		n=$((n + 1))

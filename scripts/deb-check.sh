@@ -29,10 +29,8 @@ done
 chroot_dkms_installed() {
 	netdrop_in_chroot "$1" dkms status -m netdrop -v "$ver" -k "$2" | grep -q installed
 }
-# ROOT of a kernel: / or its suite's chroot.
-root_of() { local r; r=$(netdrop_chroot_of "$1"); echo "${r:-/}"; }
 for k in $kernels; do
-	root=$(root_of "$k")
+	root=$(netdrop_root_of "$k")
 	ko=$(ls "${root%/}/lib/modules/$k/updates/dkms/"netdrop.ko* 2>/dev/null | head -n 1)
 	check "module-installed/$k" test -n "$ko"
 	check "vermagic/$k" test "$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')" = "$k"
@@ -60,7 +58,7 @@ for s in $(netdrop_chroot_suites); do
 	check "remove/$s" netdrop_in_chroot "$(netdrop_chroot_of_suite "$s")" dpkg --purge netdrop-dkms
 done
 for k in $kernels; do
-	root=$(root_of "$k")
+	root=$(netdrop_root_of "$k")
 	if [ "$root" != / ]; then
 		rm -rf "$NETDROP_CACHE/kernels/$k/lib/modules/$k/updates/dkms"
 		depmod -b "$NETDROP_CACHE/kernels/$k" "$k"

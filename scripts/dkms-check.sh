@@ -48,12 +48,10 @@ done
 # kernel, through the package.
 for k in $(for r in $roots; do
 	for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
-		c=$(netdrop_chroot_of "$k")
-		[ "${c:-/}" = "$r" ] && echo "$k" && break
+		[ "$(netdrop_root_of "$k")" = "$r" ] && echo "$k" && break
 	done
 done); do
-	root=$(netdrop_chroot_of "$k")
-	root=${root:-/}
+	root=$(netdrop_root_of "$k")
 	if dk "$root" build -m netdrop -v "$ver" -k "$k" >/tmp/dkms-build.log 2>&1; then
 		result PASS "build/$k"
 	else

@@ -81,6 +81,20 @@ netdrop_chroot_of() {
 	[ -n "$nd_suite" ] && netdrop_chroot_of_suite "$nd_suite"
 }
 
+# The root a kernel's headers and DKMS live under: / or its suite's chroot.
+netdrop_root_of() {
+	nd_r=$(netdrop_chroot_of "$1")
+	echo "${nd_r:-/}"
+}
+
+# KVER BUILD_LOG: the include directory of a built kernel's headers, as the
+# host sees it, from the probe report build-kmod.sh keeps in its log
+# (tests/conftest); nothing when the log has none.
+netdrop_kernel_include() {
+	nd_src=$(sed -n 's/^nd-srctree //p' "$2" 2>/dev/null | head -n 1)
+	[ -n "$nd_src" ] && echo "$(netdrop_chroot_of "$1")$nd_src/include"
+}
+
 # The suites other than the host's, once each.
 netdrop_chroot_suites() {
 	echo "$NETDROP_KERNELS" | awk '$2 != "" && $2 != "bookworm" && !seen[$2]++ {print $2}'

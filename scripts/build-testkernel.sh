@@ -1,39 +1,39 @@
 #!/bin/bash
-# Builds (once) the KUnit + KASAN + lockdep test kernel from linux-source-6.1:
-# make tinyconfig + scripts/testkernel.config.  Cached under
+# Builds (once) the KUnit + KASAN + lockdep + DEBUG_PREEMPT test kernel from
+# Debian's $NETDROP_TESTKERNEL_SOURCE (scripts/matrix.sh), fetched with that
+# suite's chroot (the host's apt sources are never touched): make tinyconfig
+# + scripts/testkernel.config, with the host's compiler.  Cached under
 # ~/.cache/netdrop/testkernel-<hash>, keyed by the fragment and the source
-# tarball's version.  Prints the cache directory on stdout.
+# package's version.  Prints the cache directory on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/matrix.sh"
 frag="$here/testkernel.config"
-tarball=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$( (cat "$frag"; echo "$srcver") | sha256sum | cut -c1-16)
-cache="${NETDROP_CACHE:-$HOME/.cache/netdrop}"
+pkg=$NETDROP_TESTKERNEL_SOURCE
+cache=$NETDROP_CACHE
+root=$(netdrop_chroot_of_suite "$NETDROP_TESTKERNEL_SUITE")
+[ -d "$root/usr" ] || { echo "build-testkernel: no $NETDROP_TESTKERNEL_SUITE chroot at $root (scripts/install-deps.sh makes it)" >&2; exit 2; }
+srcver=$(netdrop_in_chroot "$root" apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1)
+[ -n "$srcver" ] || { echo "build-testkernel: the $NETDROP_TESTKERNEL_SUITE chroot has no $pkg" >&2; exit 2; }
+key=$( (cat "$frag"; echo "$pkg $srcver") | sha256sum | cut -c1-16)
 out="$cache/testkernel-$key"
-
-src="$cache/linux-source-6.1-$srcver"
-if [ "${1:-}" = --source-only ]; then
-	# Unpack only (checkpatch.pl, kunit tools); print the source tree.
-	if [ ! -f "$src/.unpacked" ]; then
-		rm -rf "$src" && mkdir -p "$src"
-		tar -xf "$tarball" -C "$src" --strip-components=1
-		touch "$src/.unpacked"
-	fi
-	echo "$src/."
-	exit 0
-fi
-
 if [ -f "$out/.done" ]; then
 	echo "$out"
 	exit 0
 fi
 
 mkdir -p "$cache"
+src="$cache/$pkg-$srcver"
 if [ ! -f "$src/.unpacked" ]; then
+	echo "build-testkernel: fetching $pkg $srcver with the $NETDROP_TESTKERNEL_SUITE chroot" >&2
+	rm -rf "$root/tmp/netdrop-src" && mkdir -p "$root/tmp/netdrop-src"
+	netdrop_in_chroot "$root" sh -c "cd /tmp/netdrop-src &&
+		apt-get -q -o Acquire::Check-Valid-Until=false download $pkg=$srcver" >&2
+	deb=$(ls "$root"/tmp/netdrop-src/"$pkg"_*.deb)
 	rm -rf "$src" && mkdir -p "$src"
-	echo "build-testkernel: unpacking $tarball" >&2
-	tar -xf "$tarball" -C "$src" --strip-components=1
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards "./usr/src/$pkg.tar.*" |
+		tar -xJ -C "$src" --strip-components=1
+	rm -rf "$root/tmp/netdrop-src"
 	touch "$src/.unpacked"
 fi
 

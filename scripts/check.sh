@@ -17,6 +17,17 @@ stage() {
 	echo "== $1 ($(($(date +%s) - t0)) s)" >&2
 }
 
+# status_line STATUS NAME WHAT: a suite's exit status counts as a check of
+# its own, beside its lines, so that a suite that fails without writing a
+# FAIL line (or writes none at all) still fails make check.
+status_line() {
+	if [ "$1" = 0 ]; then
+		echo "PASS status/$2 ($3)"
+	else
+		echo "FAIL status/$2 (exit $1: $3)"
+	fi >"$res/status-$2.txt"
+}
+
 stage deps
 if ! "$here/install-deps.sh" >&2; then
 	echo "FAIL deps/install" >"$res/deps.txt"
@@ -25,6 +36,7 @@ fi
 stage "unit (GoogleTest)"
 if cmake -S . -B build -G Ninja >"$res/cmake.log" 2>&1 && ninja -C build >>"$res/cmake.log" 2>&1; then
 	(cd build && ctest --output-junit "$res/ctest.xml" >"$res/ctest.log" 2>&1)
+	status_line $? unit ctest
 	python3 - "$res/ctest.xml" >"$res/unit.txt" <<'PY'
 import sys, xml.etree.ElementTree as ET
 for tc in ET.parse(sys.argv[1]).getroot().iter("testcase"):
@@ -40,11 +52,17 @@ else
 fi
 
 stage "runner self-tests"
-python3 tests/runner/run.py "$res/runner.txt" >"$res/runner.log" 2>&1 || cat "$res/runner.log" >&2
+python3 tests/runner/run.py "$res/runner.txt" >"$res/runner.log" 2>&1
+rc=$?
+status_line $rc runner tests/runner/run.py
+[ $rc = 0 ] || cat "$res/runner.log" >&2
 [ -s "$res/runner.txt" ] || echo "FAIL runner/run" >"$res/runner.txt"
 
 stage "style"
-"$here/style-check.sh" >"$res/style.txt" 2>"$res/style.log" || cat "$res/style.log" >&2
+"$here/style-check.sh" >"$res/style.txt" 2>"$res/style.log"
+rc=$?
+status_line $rc style style-check.sh
+[ $rc = 0 ] || cat "$res/style.log" >&2
 
 # Guests: each uses one host core (single-threaded TCG, see vm-run.sh),
 # so two run side by side, longest first.  What runs where (README, "What
@@ -57,10 +75,11 @@ stage "style"
 #           stress, 2 vCPUs: both PREEMPT_RT kernels; 7.2 the task-context
 #           drop stress and the zoo (Debian's RT 7.2 has no x_tables NAT
 #           targets for the zoo's iptables rules)
-#   KASAN   the KASAN+lockdep test kernel: the scenarios that drive the
-#           most kernel code (ring, probe errors, verdicts, inline hooks),
-#           the zoo, and a shorter fuzzer and stress run (a KASAN scenario
-#           takes about 200 s)
+#   KASAN   the KASAN+lockdep+DEBUG_PREEMPT test kernel (7.2, probes called
+#           preemptibly): the scenarios that drive the most kernel code
+#           (ring, probe errors, verdicts, inline hooks); in a 2-vCPU guest
+#           a shorter fuzzer and stress run, the task-context drops and
+#           the zoo (a KASAN scenario takes about 200 s)
 # Most e2e guests have one vCPU (scenarios are sequential); the stress,
 # zoo and device-fuzz guests have two.
 . "$here/matrix.sh"
@@ -73,16 +92,30 @@ task=$(pick 45)
 e2e_job() { echo "ND_GUEST_CPUS=$1 e2e.sh -k $2 -n $3 $4"; }
 ok_kernel() { case $1 in missing-*) return 1 ;; esac; }
 
-stage "kernel modules for every kernel"
-for k in $NETDROP_MATRIX $NETDROP_RT_KVERS test; do
-	if ! ok_kernel "$k"; then
-		echo "FAIL kmod/matrix/$k (scripts/matrix.sh resolved no kernel)" >"$res/kmod-$k.txt"
-		continue
-	fi
-	"$here/build-kmod.sh" "$k" >/dev/null 2>"$res/kmod-$k.log" ||
-		{ echo "FAIL kmod/build/$k" >"$res/kmod-$k.txt"; cat "$res/kmod-$k.log" >&2; }
-	grep '^build-kmod: .*probes' "$res/kmod-$k.log" >&2
-done
+# pool SLOTS TAG JOB...: runs each JOB (a shell command line) with SLOTS at
+# a time, in the order given (longest first, so that the last ones to end
+# are short), its stderr in build/results/TAG-N.log.
+pool() {
+	local slots=$1 tag=$2 running=0 n=0 j
+	shift 2
+	for j in "$@"; do
+		if [ $running -ge "$slots" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+		n=$((n + 1))
+		echo "$tag $n: ${j%% /*}" >&2
+		(
+			cd "$top" && eval "$j"
+			status_line $? "$tag-$n" "${j%% /*}"
+		) 2>"$res/$tag-$n.log" &
+		running=$((running + 1))
+	done
+	wait
+	cat "$res/$tag"-*.log >&2
+}
+
+stage "kernel modules for every kernel, two at a time"
 # Kernels whose tracepoints call probes preemptibly (their own headers say
 # so: guard(srcu_fast_notrace) in __DECLARE_TRACE) also get the module's
 # debug build, which checks that no per-CPU ring is used preemptibly; their
@@ -92,19 +125,39 @@ preemptible_probes() {
 	inc=$(netdrop_kernel_include "$1" "$top/build/kmod/$1/build.log")
 	[ -n "$inc" ] && grep -q 'srcu_fast_notrace' "$inc/linux/tracepoint.h"
 }
-for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
-	ok_kernel "$k" && preemptible_probes "$k" || continue
+# build_job KVER: its module, and where its probes are preemptible its
+# debug build as well.
+build_job() {
+	local k=$1
+	if ! ok_kernel "$k"; then
+		echo "FAIL kmod/matrix/$k (scripts/matrix.sh resolved no kernel)" >"$res/kmod-$k.txt"
+		return
+	fi
+	"$here/build-kmod.sh" "$k" >/dev/null 2>"$res/kmod-$k.log" ||
+		{ echo "FAIL kmod/build/$k" >"$res/kmod-$k.txt"; cat "$res/kmod-$k.log" >&2; return; }
+	grep '^build-kmod: .*probes' "$res/kmod-$k.log" >&2
+	[ "$k" != test ] && preemptible_probes "$k" || return 0
 	echo "check: $k calls probes preemptibly: debug build for its stress guest" >&2
 	ND_DEBUG=1 "$here/build-kmod.sh" "$k" >/dev/null 2>"$res/kmod-$k-debug.log" ||
 		{ echo "FAIL kmod/build/$k-debug" >"$res/kmod-$k-debug.txt"; cat "$res/kmod-$k-debug.log" >&2; }
+}
+# The test kernel first: built from source on a fresh machine, it is the
+# longest.
+builds=("build_job test")
+for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
+	builds+=("build_job $k")
 done
+pool 2 build "${builds[@]}"
 # Each compile probe against what that kernel's headers declare.
 built=
 for k in $NETDROP_MATRIX $NETDROP_RT_KVERS test; do
 	ok_kernel "$k" && built="$built $k"
 done
 # shellcheck disable=SC2086
-"$here/conftest-check.sh" $built >/dev/null 2>&1 || grep '^FAIL' "$res/conftest.txt" >&2
+"$here/conftest-check.sh" $built >/dev/null 2>&1
+rc=$?
+status_line $rc conftest conftest-check.sh
+[ $rc = 0 ] || grep '^FAIL' "$res/conftest.txt" >&2
 
 stage "guests, two at a time: e2e (KASAN, matrix, PREEMPT_RT), stress, KUnit, bench self-test; libFuzzer"
 export ND_PREBUILT=1 PATH="$here:$PATH"
@@ -112,59 +165,48 @@ export ND_STRESS_SECONDS=${ND_STRESS_SECONDS:-10} ND_RELOAD_TIMES=${ND_RELOAD_TI
 # ND_QUICK=1 (make check-quick): the core scenarios on bookworm's kernels,
 # KUnit and the bench self-test only.
 quick=${ND_QUICK:-0}
+# Longest first (the rehearsal's times, README "Timings"), two at a time.
 jobs=()
 if [ "$quick" != 1 ]; then
+	# The test kernel's 2-vCPU guest: the fuzzer, the stress run, the
+	# task-context drops from migrating tasks (its DEBUG_PREEMPT checks
+	# every per-CPU access of a preemptible probe) and the zoo.
+	jobs+=("ND_FUZZ_CALLS=10000 ND_STRESS_SECONDS=10 ND_RELOAD_TIMES=5 $(e2e_job 2 test stress "$stress $task $zoo")")
 	jobs+=("$(e2e_job 1 test kasan "$kasan")")
-	jobs+=("ND_FUZZ_CALLS=10000 ND_STRESS_SECONDS=10 ND_RELOAD_TIMES=5 $(e2e_job 2 test stress "$stress")")
-	jobs+=("$(e2e_job 2 test zoo "$zoo")")
 	for k in $NETDROP_MATRIX; do
-		ok_kernel "$k" || continue
-		case $k in
-		6.12.*) jobs+=("ND_GUEST_CPUS=1 e2e.sh -k $k") ;;
-		*) jobs+=("$(e2e_job 1 "$k" core "$core")") ;;
-		esac
+		case $k in 6.12.*) ok_kernel "$k" && jobs+=("ND_GUEST_CPUS=1 e2e.sh -k $k") ;; esac
 	done
-	for k in $NETDROP_RT_KVERS; do
-		ok_kernel "$k" || continue
-		if preemptible_probes "$k"; then
-			jobs+=("$(e2e_job 1 "$k" core "$core")")
-			jobs+=("ND_DEBUG=1 $(e2e_job 2 "$k" stress "$stress $task")")
-		else
-			jobs+=("$(e2e_job 1 "$k" core "$core")")
-			jobs+=("$(e2e_job 2 "$k" stress "$stress $task")")
-		fi
+	for k in $NETDROP_MATRIX; do
+		case $k in 5.10.*) ok_kernel "$k" && jobs+=("$(e2e_job 1 "$k" core "$core")") ;; esac
 	done
+	# DKMS and Debian packages, with a guest modprobe smoke test on each
+	# matrix kernel.
+	jobs+=("dkms-check.sh; deb-check.sh -g")
 	for k in $NETDROP_MATRIX; do
 		ok_kernel "$k" && preemptible_probes "$k" &&
 			jobs+=("ND_DEBUG=1 $(e2e_job 2 "$k" task "$task $zoo")")
+	done
+	for k in $NETDROP_MATRIX; do
+		ok_kernel "$k" || continue
+		case $k in 6.12.* | 5.10.*) ;; *) jobs+=("$(e2e_job 1 "$k" core "$core")") ;; esac
+	done
+	for k in $NETDROP_RT_KVERS; do
+		ok_kernel "$k" || continue
+		jobs+=("$(e2e_job 1 "$k" core "$core")")
+		if preemptible_probes "$k"; then
+			jobs+=("ND_DEBUG=1 $(e2e_job 2 "$k" stress "$stress $task")")
+		else
+			jobs+=("$(e2e_job 2 "$k" stress "$stress $task")")
+		fi
 	done
 else
 	for k in $NETDROP_MATRIX; do
 		[ "$(netdrop_suite_of "$k")" = bookworm ] && jobs+=("$(e2e_job 1 "$k" quick "$core")")
 	done
+	jobs+=("dkms-check.sh; deb-check.sh")
 fi
 jobs+=("ND_GUEST_CPUS=1 kunit.sh" "ND_GUEST_CPUS=1 bench-selftest.sh" "fuzz.sh 10")
-running=0 n=0
-for j in "${jobs[@]}"; do
-	if [ $running -ge 2 ]; then
-		wait -n
-		running=$((running - 1))
-	fi
-	n=$((n + 1))
-	echo "job $n: ${j%% /*}" >&2
-	(cd "$top" && eval "$j") 2>"$res/job-$n.log" &
-	running=$((running + 1))
-done
-wait
-cat "$res"/job-*.log >&2
-
-stage "DKMS and Debian packages (guest modprobe smoke on each matrix kernel)"
-"$here/dkms-check.sh" || true
-if [ "$quick" = 1 ]; then
-	"$here/deb-check.sh" || true
-else
-	"$here/deb-check.sh" -g || true
-fi
+pool 2 job "${jobs[@]}"
 
 "$here/reliability-figures.sh" >&2
 passed=$(cat "$res"/*.txt | grep -c '^PASS')

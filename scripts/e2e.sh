@@ -53,16 +53,10 @@ for k in $kernels; do
 		continue
 	fi
 	echo "PASS e2e/$id/build" >>"$results"
-	# The test kernel has no drop_monitor and no socket diag: scenarios that
-	# declare "# needs: drop_monitor" or "# needs: inet_diag" run on the
-	# Debian kernels only (listed, not counted, on the test kernel).
+	# Scenarios that need two vCPUs ("# needs: smp") are SKIP lines in a
+	# one-vCPU guest.
 	run=()
 	for s in "${scenarios[@]}"; do
-		if [ "$k" = test ] && grep -q '^# needs: \(drop_monitor\|inet_diag\)' "$s"; then
-			echo "e2e: $id: not run here: $(basename "$s" .sh) ($(sed -n 's/^# needs: //p' "$s"))" >&2
-			echo "SKIP e2e/$id/$(basename "$s" .sh) (needs $(sed -n 's/^# needs: \([a-z_]*\).*/\1/p' "$s"))" >>"$results"
-			continue
-		fi
 		if [ "${ND_GUEST_CPUS:-2}" -lt 2 ] && grep -q '^# needs: smp' "$s"; then
 			echo "e2e: $id: not run in a 1-vCPU guest: $(basename "$s" .sh)" >&2
 			echo "SKIP e2e/$id/$(basename "$s" .sh) (needs smp)" >>"$results"

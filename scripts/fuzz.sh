@@ -1,5 +1,6 @@
 #!/bin/bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for
+# Builds the libFuzzer targets with clang (ASan + UBSan, which halts on the
+# first report: -fno-sanitize-recover) and runs each for
 # SECONDS (default 20; make fuzz runs 300).  Seeds: tests/fuzz/corpus/*,
 # generated from real record layouts by the unit-test fixtures.  Writes
 # PASS/FAIL lines to build/results/fuzz.txt.
@@ -12,7 +13,7 @@ mkdir -p "$(dirname "$res")"
 : >"$res"
 bdir="$top/build/fuzz"
 if ! { CC=clang CXX=clang++ cmake -S "$top" -B "$bdir" -G Ninja -DNETDROP_FUZZ=ON -DNETDROP_TESTS=OFF \
-	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined" >"$bdir.log" 2>&1 &&
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" >"$bdir.log" 2>&1 &&
 	ninja -C "$bdir" fuzz_decoder fuzz_recording fuzz_parsers >>"$bdir.log" 2>&1; }; then
 	tail -n 30 "$bdir.log" >&2
 	echo "FAIL fuzz/build" >>"$res"

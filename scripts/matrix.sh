@@ -30,6 +30,14 @@ NETDROP_KERNELS="
 # shrinks silently).
 NETDROP_CACHE=${NETDROP_CACHE:-$HOME/.cache/netdrop}
 
+# The KUnit + KASAN + lockdep + DEBUG_PREEMPT test kernel: built from this
+# Debian source package of this suite (scripts/build-testkernel.sh).  7.x,
+# because from 7.0 tracepoints call their probes preemptibly (srcu_fast)
+# and DEBUG_PREEMPT then reports any per-CPU access the probe makes
+# without preemption disabled.
+NETDROP_TESTKERNEL_SOURCE=linux-source-7.2
+NETDROP_TESTKERNEL_SUITE=sid
+
 # What a suite's chroot holds besides the headers (scripts/suite-chroot.sh).
 NETDROP_CHROOT_PACKAGES="make kmod dkms ca-certificates"
 

@@ -105,21 +105,51 @@ class KtapTest(unittest.TestCase):
         self.assertEqual(
             r,
             [
-                ("netdrop_ring.ring_reserve_commit", True),
-                ("netdrop_ring.ring_consumer_abuse", False),
-                ("netdrop_filter.filter_cidr_edges", True),
+                ("netdrop_ring.ring_reserve_commit", "PASS"),
+                ("netdrop_ring.ring_consumer_abuse", "FAIL"),
+                ("netdrop_ring.ring_skipped", "SKIP"),
+                ("netdrop_filter.filter_cidr_edges", "PASS"),
             ],
         )
 
+    def test_plan_mismatch_fails(self):
+        # A case that vanished: the plan says 3, two results follow.
+        log = KTAP_PASS_FAIL.replace("[   42.602017]     ok 3 ring_skipped # SKIP not on this kernel\n", "")
+        r = ktap.parse(log.splitlines())
+        self.assertIn(("netdrop_ring.(plan 1..3, 2 results)", "FAIL"), r)
+
+    def _run(self, text, *suites):
+        with tempfile.NamedTemporaryFile("w", suffix=".log") as f:
+            f.write(text)
+            f.flush()
+            script = os.path.join(TOP, "scripts", "ktap.py")
+            return subprocess.run([sys.executable, script, f.name, *suites], capture_output=True, text=True)
+
+    def test_skip_is_counted_and_fails(self):
+        log = KTAP_PASS_FAIL.replace("not ok 2 ring_consumer_abuse", "ok 2 ring_consumer_abuse")
+        log = log.replace("not ok 1 netdrop_ring", "ok 1 netdrop_ring")
+        r = self._run(log)
+        self.assertIn("SKIP netdrop_ring.ring_skipped", r.stdout)
+        self.assertIn("3 passed, 0 failed, 1 skipped", r.stdout)
+        self.assertEqual(r.returncode, 1)
+
+    def test_missing_suite_fails(self):
+        log = KTAP_PASS_FAIL.replace("not ok 2 ring_consumer_abuse", "ok 2 ring_consumer_abuse")
+        log = log.replace("not ok 1 netdrop_ring", "ok 1 netdrop_ring").replace(" # SKIP not on this kernel", "")
+        self.assertEqual(self._run(log, "netdrop_ring", "netdrop_filter").returncode, 0)
+        r = self._run(log, "netdrop_ring", "netdrop_filter", "netdrop_hooks")
+        self.assertIn("FAIL netdrop_hooks.(never ran)", r.stdout)
+        self.assertEqual(r.returncode, 1)
+
     def test_suite_that_never_finished_fails(self):
         r = ktap.parse(KTAP_CRASHED.splitlines())
-        self.assertIn(("netdrop_decode.decode_ipv4_udp", True), r)
-        self.assertIn(("netdrop_decode.(did not finish)", False), r)
+        self.assertIn(("netdrop_decode.decode_ipv4_udp", "PASS"), r)
+        self.assertIn(("netdrop_decode.(did not finish)", "FAIL"), r)
 
     def test_nested_parameterized(self):
         r = ktap.parse(KTAP_PARAMETERIZED.splitlines())
-        self.assertIn(("param_case.a", True), r)
-        self.assertIn(("param_case.b", False), r)
+        self.assertIn(("param_case.a", "PASS"), r)
+        self.assertIn(("param_case.b", "FAIL"), r)
         self.assertTrue(all(name != "suite" for name, _ in r))
 
     def test_empty_log_fails(self):
@@ -129,7 +159,7 @@ class KtapTest(unittest.TestCase):
             script = os.path.join(TOP, "scripts", "ktap.py")
             r = subprocess.run([sys.executable, script, f.name], capture_output=True, text=True)
             self.assertEqual(r.returncode, 1)
-            self.assertIn("0 passed, 1 failed", r.stdout)
+            self.assertIn("0 passed, 1 failed, 0 skipped", r.stdout)
 
 
 if __name__ == "__main__":

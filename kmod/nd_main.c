@@ -215,3 +215,8 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("netdrop: where and why the kernel drops packets");
 MODULE_VERSION(ND_VERSION);
 MODULE_INFO(tp_nargs, __stringify(ND_TP_NARGS));
+#ifdef ND_HAVE_TCP_ORPHAN_COUNT
+MODULE_INFO(orphan_count, "yes");
+#else
+MODULE_INFO(orphan_count, "no");
+#endif

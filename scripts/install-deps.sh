@@ -23,6 +23,16 @@ packages+=(mmdebstrap)
 # from suite chroots, made below.
 NETDROP_RESOLVE=newest
 . "$here/matrix.sh"
+# On a fresh machine apt's lists may be empty or stale: a kernel that does
+# not resolve gets one apt-get update and another try, never a smaller
+# matrix (the check at the end fails on what is still missing).
+case " $NETDROP_MATRIX $NETDROP_RT_KVERS " in
+*" missing-"*)
+	apt-get update -qq || true
+	unset NETDROP_MATRIX NETDROP_RT_KVERS
+	. "$here/matrix.sh"
+	;;
+esac
 host_kernels=
 for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
 	[ "$(netdrop_suite_of "$k")" = bookworm ] || continue

@@ -13,6 +13,9 @@ chmod 0666 /dev/netdrop	# the container's root is uid 65534 outside
 
 cat >/tmp/inner.sh <<EOS
 ip link set lo up
+# A hook of the container's own, so that dump-hooks has something to scope.
+nft add table ip ctr42 && nft add chain ip ctr42 in '{ type filter hook input priority 0; }'
+echo \$? >/tmp/inner-nft.rc
 readlink /proc/self/ns/net >/tmp/inner.ns
 "$ND_CTL" stream --dport 7401 --json >/tmp/inner.json 2>/tmp/inner.err &
 pid=\$!
@@ -39,6 +42,9 @@ kill -INT \$pid
 wait \$pid
 EOS
 rm -f /tmp/go /tmp/go2 /tmp/go3 /tmp/sent /tmp/limit
+# And one of the initial namespace's, which the container must not see.
+nft add table ip host42 && nft add chain ip host42 in '{ type filter hook input priority 0; }' ||
+	fail "nft: the initial namespace's chain"
 ip netns add other	# a namespace the container can name but not watch
 "$ND_CTL" stream --dport 7401 --json >/tmp/outer.json 2>/dev/null &
 outer=$!
@@ -57,6 +63,7 @@ while [ ! -e /tmp/limit ]; do sleep 0.1; done
 exec 9<>/dev/netdrop || fail "the host opens a session while the container is at its limit"
 exec 9<&-
 echo "ok: the host is not limited by the container's sessions"
+"$ND_CTL" dump-hooks --all-netns --json >/tmp/outer-hooks.json 2>&1 || fail "dump-hooks --all-netns"
 touch /tmp/go3
 wait $inner
 nd_stop $outer
@@ -80,8 +87,19 @@ assert_eq "$(jq '.sessions | length' /tmp/inner-status.json)" 2 \
 assert_eq "$(cat /tmp/inner-other.rc)" 1 "asking for another namespace's drops is refused"
 assert_contains /tmp/inner-other.out "not permitted" "and says why"
 assert_eq "$(cat /tmp/inner-hooks.rc)" 0 "dump-hooks of its own namespace works"
+assert_eq "$(cat /tmp/inner-nft.rc)" 0 "the container made its own nft chain"
+assert_eq "$(json_count /tmp/inner-hooks.json table=ctr42 chain=in netns="$inner_ns")" 1 \
+	"dump-hooks in the container lists its own chain"
 assert_eq "$(jq -s "map(select(.netns != $inner_ns)) | length" /tmp/inner-hooks.json)" 0 \
 	"and lists no other namespace's hooks"
+assert_eq "$(json_count /tmp/inner-hooks.json table=host42)" 0 "(not the initial namespace's chain)"
+# Both chains exist: root of the initial namespace sees them, each in its
+# own namespace.
+assert_eq "$(json_count /tmp/outer-hooks.json table=host42 chain=in netns="$init_ns")" 1 \
+	"dump-hooks --all-netns (initial namespace's root): the initial namespace's chain"
+assert_eq "$(json_count /tmp/outer-hooks.json table=ctr42 chain=in netns="$inner_ns")" 1 \
+	"... and the container's, in the container's namespace"
+nft delete table ip host42
 assert_contains /tmp/inner.err "hook attribution needs probes for the whole host" \
 	"the container's stream runs without hook attribution, and says so"
 assert_eq "$(cat /tmp/inner-limit.rc)" 1 "a 5th session in the container is refused"

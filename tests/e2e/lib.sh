@@ -142,6 +142,18 @@ snmp() {
 		$1 == t && hdr { print $col[k]; exit }' /proc/net/snmp
 }
 
+# The kernel's own counters of a namespace, read directly (not through
+# netdropctl): kstat_snap NS FILE, then kstat_delta BEFORE AFTER NAME, NAME
+# as nstat spells it (IpInReceives, TcpExtTCPTimeouts, Udp6NoPorts).  A
+# counter the kernel does not have fails the scenario, never reads as 0.
+kstat_snap() {
+	ip netns exec "$1" cat /proc/net/snmp /proc/net/netstat /proc/net/snmp6 >"$2"
+}
+
+kstat_delta() {
+	python3 "$ND_TOOLS/snmpdelta.py" "$1" "$2" "$3" || fail "counter $3"
+}
+
 # json_count FILE [KEY=VALUE ...]: records whose KEY (as text) is VALUE
 json_count() {
 	local file=$1 expr=true c

@@ -158,4 +158,8 @@ TEST(Orphans, UnknownCountIsNullInJsonAndQuestionMarkInText) {
   r.raw.orphans = 7;
   EXPECT_NE(format_reset_json(r, ctx).find(R"("orphans":7,)"), std::string::npos);
   EXPECT_NE(format_reset_text(r, ctx).find(" orphans 7 by"), std::string::npos) << format_reset_text(r, ctx);
+  // A passive reset's field is not a count: null, never its raw 0.
+  r.raw.kind = NETDROP_RST_PASSIVE;
+  r.raw.orphans = 0;
+  EXPECT_NE(format_reset_json(r, ctx).find(R"("orphans":null,)"), std::string::npos) << format_reset_json(r, ctx);
 }

@@ -87,7 +87,8 @@ void json_num(std::string& out, std::string_view key, uint64_t v) {
   out.append(digits.data(), digits.size());
 }
 
-// "orphans": the count, or null where the kernel cannot tell.
+// "orphans": the count, or null where the kernel cannot tell (or, for a
+// passive reset, where the module does not read it).
 void json_orphans(std::string& out, uint32_t orphans) {
   if (orphans != NETDROP_ORPHANS_UNKNOWN) {
     json_num(out, "orphans", orphans);
@@ -233,7 +234,9 @@ std::string format_reset_json(const Reset& r, ViewContext& ctx) {
   }
   out += ']';
   json_num(out, "unread", x.unread);
-  json_orphans(out, x.orphans);
+  // The module reads the orphan count for active resets only: a passive
+  // one's field is not a count (null, like an unknown count).
+  json_orphans(out, x.kind == NETDROP_RST_ACTIVE ? x.orphans : NETDROP_ORPHANS_UNKNOWN);
   json_num(out, "netns", x.netns);
   json_num(out, "pid", x.pid);
   json_str(out, "comm", r.comm());

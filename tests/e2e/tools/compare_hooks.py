@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Checks that every hook `nft list hooks` prints is in dump-hooks --json.
+"""Compares `nft list hooks` with dump-hooks --json, both ways: every hook
+nft prints is in dump-hooks (same family, hook, priority, and function or
+table and chain), and every hook dump-hooks lists of a family nft prints
+without a device (ip, ip6, inet as ip and ip6, arp, bridge) is in nft's.
 
 usage: compare_hooks.py NFT_OUTPUT DUMP_JSON
 """
@@ -36,16 +39,26 @@ def nft_hooks(text):
             yield {"family": family, "hook": hook, "priority": prio, "function": what.split()[0]}
 
 
+def same(w, h):
+    """Whether dump-hooks record h is nft's hook w."""
+    return all(h.get(k) == v for k, v in w.items())
+
+
 def main(nft_path, dump_path):
     with open(nft_path) as f:
         want = list(nft_hooks(f.read()))
     with open(dump_path) as f:
         have = [json.loads(line) for line in f if line.strip()]
-    missing = [w for w in want if not any(all(h.get(k) == v for k, v in w.items()) for h in have)]
+    missing = [w for w in want if not any(same(w, h) for h in have)]
     for m in missing:
         print("missing from dump-hooks:", m)
-    print(f"{len(want)} hooks from nft, {len(missing)} missing")
-    return 1 if missing or not want else 0
+    listed = {"ipv4", "ipv6", "arp", "bridge"}
+    extra = [h for h in have if h.get("family") in listed and not any(same(w, h) for w in want)]
+    for e in extra:
+        print("missing from nft list hooks:", {k: e.get(k) for k in ("family", "hook", "priority", "function", "table", "chain")})
+    print(f"{len(want)} hooks from nft, {len(missing)} missing; "
+          f"{sum(1 for h in have if h.get('family') in listed)} from dump-hooks, {len(extra)} missing")
+    return 1 if missing or extra or not want else 0
 
 
 if __name__ == "__main__":

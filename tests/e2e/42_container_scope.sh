@@ -7,9 +7,15 @@
 # (sessions per namespace), cannot install the host-wide hook and reset
 # probes, and sees no host pids or commands (issue 14).
 . "$ND_TOP/tests/e2e/lib.sh"
-send=$ND_TOP/build/tests/e2e/udpsend
 nd_load
 chmod 0666 /dev/netdrop	# the container's root is uid 65534 outside
+# ... and may not reach the tree (a clone in root's home, mode 0700 on
+# Debian): it runs copies it can reach.
+rm -rf /tmp/nd42 && mkdir -m 0755 /tmp/nd42 || fail "mkdir /tmp/nd42"
+install -m 0755 "$ND_CTL" /tmp/nd42/netdropctl && install -m 0755 "$ND_TOP/build/tests/e2e/udpsend" /tmp/nd42/ ||
+	fail "copies for the container"
+ND_CTL=/tmp/nd42/netdropctl
+send=/tmp/nd42/udpsend
 
 cat >/tmp/inner.sh <<EOS
 ip link set lo up

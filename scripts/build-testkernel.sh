@@ -17,6 +17,11 @@ srcver=$(netdrop_in_chroot "$root" apt-cache show --no-all-versions "$pkg" 2>/de
 [ -n "$srcver" ] || { echo "build-testkernel: the $NETDROP_TESTKERNEL_SUITE chroot has no $pkg" >&2; exit 2; }
 key=$( (cat "$frag"; echo "$pkg $srcver") | sha256sum | cut -c1-16)
 out="$cache/testkernel-$key"
+# One build at a time: make check starts it early, in the background, and
+# its module build waits here for it.
+mkdir -p "$cache"
+exec 9>"$out.lock"
+flock 9
 if [ -f "$out/.done" ]; then
 	echo "$out"
 	exit 0

@@ -87,7 +87,7 @@ run_guest() {
 	rm -f "$out/rc" "$out/dmesg" "$out/output.log" "$out/console.log"
 	status=0
 	timeout --foreground -k 10 "$timeout" \
-		qemu-system-x86_64 -accel "tcg,thread=${ND_TCG_THREAD:-single}" -cpu max -smp "$cpus" -m "$mem" \
+		qemu-system-x86_64 -accel "tcg,thread=${ND_TCG_THREAD:-single}" -cpu "${ND_QEMU_CPU:-max}" -smp "$cpus" -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$out/console.log" \
 		-kernel "$kernel" "${initrd[@]}" -append "$cmdline" \

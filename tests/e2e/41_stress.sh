@@ -16,7 +16,7 @@
 secs=${ND_STRESS_SECONDS:-20}
 times=${ND_RELOAD_TIMES:-20}
 nd_load
-echo "CPUs online: $(nproc)"
+assert_ge "$(nproc)" 2 "CPUs online (a 1-CPU guest would race nothing)"
 "$ND_TOP/build/tests/e2e/ndstress" churn "$secs" 4 >/tmp/churn.out 2>&1
 rc=$?
 cat /tmp/churn.out

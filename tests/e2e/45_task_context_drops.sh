@@ -11,6 +11,7 @@
 # UdpNoPorts; nothing lost, nothing twice, each record from its worker.
 . "$ND_TOP/tests/e2e/lib.sh"
 secs=${ND_TASK_SECONDS:-10}
+assert_ge "$(nproc)" 2 "CPUs online (tasks must be able to migrate)"
 workers=$((2 * $(nproc)))
 nd_load
 mk_server

@@ -1,0 +1,23 @@
+#!/bin/bash
+# make install into a DESTDIR (PREFIX /usr, as a package would), then make
+# uninstall: every file lands where it should and works, and nothing is
+# left behind.  PASS/FAIL lines to build/results/install.txt.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/results.sh"
+results_init install
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+check() { local name=$1; shift; if "$@" >>"$top/build/results/install.log" 2>&1; then result PASS "$name"; else result FAIL "$name"; fi; }
+: >"$top/build/results/install.log"
+check make-install make -C "$top" install DESTDIR="$dest" PREFIX=/usr
+check binary "$dest/usr/bin/netdropctl" --version
+check binary-version sh -c "'$dest/usr/bin/netdropctl' --version | grep -q \"netdropctl $(cat "$top/VERSION")\""
+check man-page sh -c "gzip -t '$dest/usr/share/man/man8/netdropctl.8.gz' && zcat '$dest/usr/share/man/man8/netdropctl.8.gz' | grep -q '^\.TH NETDROPCTL'"
+check completion bash -n "$dest/usr/share/bash-completion/completions/netdropctl"
+check udev-rule grep -q 'KERNEL=="netdrop"' "$dest/etc/udev/rules.d/60-netdrop.rules"
+check modules-load-example test -s "$dest/usr/share/doc/netdrop/modules-load.d/netdrop.conf"
+check make-uninstall make -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr
+check nothing-left sh -c "[ -z \"\$(find '$dest' -type f)\" ]"
+! grep -q '^FAIL' "$top/build/results/install.txt"

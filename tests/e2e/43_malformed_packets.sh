@@ -24,7 +24,9 @@ pid=$!
 nd_wait_capturing 1
 seed=$(date +%s)
 echo "seed $seed"
-"$ND_TOP/build/tests/e2e/badpkt" v0 "$mac" $rounds "$seed" | tee /tmp/sent || fail "badpkt"
+# badpkt's own status counts (a pipe into tee would hide it).
+"$ND_TOP/build/tests/e2e/badpkt" v0 "$mac" $rounds "$seed" >/tmp/sent || { cat /tmp/sent; fail "badpkt"; }
+cat /tmp/sent
 sleep 2
 nd_stop $pid
 cat /tmp/bad.err

@@ -27,7 +27,6 @@ if [ -f "$out/.done" ]; then
 	exit 0
 fi
 
-mkdir -p "$cache"
 src="$cache/$pkg-$srcver"
 if [ ! -f "$src/.unpacked" ]; then
 	echo "build-testkernel: fetching $pkg $srcver with the $NETDROP_TESTKERNEL_SUITE chroot" >&2

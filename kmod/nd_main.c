@@ -220,3 +220,8 @@ MODULE_INFO(orphan_count, "yes");
 #else
 MODULE_INFO(orphan_count, "no");
 #endif
+#ifdef ND_HAVE_NF_HOOK_OP_BPF
+MODULE_INFO(bpf_hooks, "yes");
+#else
+MODULE_INFO(bpf_hooks, "no");
+#endif

@@ -79,7 +79,8 @@ status_line $? install install-check.sh
 #   full    every scenario: 6.12, bookworm's newest
 #   core    capture, filters, loss accounting, record/report, hooks and
 #           verdict attribution, resets, container scope, malformed
-#           packets: 5.10, 6.1, 7.2 and both PREEMPT_RT kernels
+#           packets, the tracefs agreement (46), the filters and views
+#           (47): 5.10, 6.1, 7.2 and both PREEMPT_RT kernels
 #   stress  the device fuzzer, the stress run and the task-context drop
 #           stress, 2 vCPUs: both PREEMPT_RT kernels (with the module's
 #           debug build where probes are called preemptibly)
@@ -92,7 +93,7 @@ status_line $? install install-check.sh
 # zoo and device-fuzz guests have two.
 . "$here/matrix.sh"
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
-core=$(pick 10 11 12 16 20 30 42 43)
+core=$(pick 10 11 12 16 20 30 42 43 46 47)
 stress=$(pick 40 41)
 kasan=$(pick 12 17 20 25)
 zoo=$(pick 44)
@@ -122,8 +123,11 @@ pool() {
 		n=$((n + 1))
 		echo "$tag $n: ${j%% /*}" >&2
 		(
+			t=$SECONDS
 			cd "$top" && eval "$j"
-			status_line $? "$tag-$n" "${j%% /*}"
+			r=$?
+			status_line $r "$tag-$n" "${j%% /*}"
+			echo "check: $tag $n took $((SECONDS - t)) s: ${j%% /*}" >&2
 		) 2>"$res/$tag-$n.log" &
 		pids+=($!)
 	done

@@ -25,6 +25,7 @@ p7=$!
 "$ND_CTL" stream --src 10.0.2.8 >/tmp/s8.txt 2>/dev/null &
 pt=$!
 nd_wait_capturing 3
+kstat_snap c8 /tmp/c8.before
 ip netns exec c7 ping -c 2 -i 0.2 -W 2 10.0.0.3 >/dev/null || fail "10.0.2.7 cannot ping"
 echo "ok: 10.0.2.7 pings"
 tcp_ok c7 10.0.0.3 20202 || fail "10.0.2.7 cannot connect"
@@ -34,6 +35,7 @@ echo "ok: 10.0.2.8 gets no echo replies"
 tcp_ok c8 10.0.0.3 20202 2.5 && fail "10.0.2.8 connects"
 echo "ok: 10.0.2.8 cannot connect"
 sleep 0.5
+kstat_snap c8 /tmp/c8.after
 nd_stop $p8
 nd_stop $p7
 nd_stop $pt
@@ -44,6 +46,11 @@ assert_eq "$(json_count /tmp/s8.json proto=icmp icmp_type=8)" 3 "every echo requ
 syns=$(json_count /tmp/s8.json proto=tcp dport=20202 tcp_flags=S)
 assert_ge "$syns" 2 "the SYN and its retransmissions"
 assert_eq "$(json_count /tmp/s8.json)" "$((3 + syns))" "only echo requests and SYNs"
+# The client's own counters over the same window: its echo requests, and
+# its SYN retransmissions (every SYN after the first).
+assert_eq "$(kstat_delta /tmp/c8.before /tmp/c8.after IcmpOutEchos)" 3 "the client's IcmpOutEchos"
+assert_eq "$(kstat_delta /tmp/c8.before /tmp/c8.after TcpExtTCPSynRetrans)" "$((syns - 1))" \
+	"SYNs recorded = 1 + the client's TCPSynRetrans"
 python3 "$ND_TOOLS/jsoncheck.py" all /tmp/s8.json function=nf_hook_slow reason=$(R NETFILTER_DROP) \
 	|| fail "every drop at nf_hook_slow with NETFILTER_DROP"
 echo "ok: all at nf_hook_slow, NETFILTER_DROP"

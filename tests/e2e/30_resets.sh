@@ -22,12 +22,16 @@ one=$!
 "$ND_CTL" stream --events drop,reset --host 10.0.2.8 >/tmp/both.txt 2>/dev/null &
 both=$!
 nd_wait_capturing 3
+kstat_snap srv /tmp/srv.before
+kstat_snap c8 /tmp/c8.before
 
 tcp c8 linger0 10.0.0.3 20300 || fail "linger0 client"
 tcp c8 send 10.0.0.3 20301 || fail "unread client"
 tcp c8 connect 10.0.0.3 20398 2 && fail "closed port 20398 accepted"
 tcp c8 connect 10.0.0.3 20399 2 && fail "closed port 20399 accepted"
 sleep 1
+kstat_snap srv /tmp/srv.after
+kstat_snap c8 /tmp/c8.after
 nd_stop $all
 nd_stop $one
 nd_stop $both
@@ -66,3 +70,14 @@ python3 "$ND_TOOLS/jsoncheck.py" all /tmp/rst399.json kind=passive sport=20399 |
 assert_eq "$(json_count /tmp/rst399.json)" 1 "5-tuple filter: exactly one reset"
 assert_contains /tmp/rst399.err "\(^\|[^0-9]\)1 recorded" "the kernel did the filtering: 1 recorded"
 assert_contains /tmp/both.txt "RESET passive tcp 10.0.0.3:20398 > 10.0.2.8:[0-9]* state none.*no-socket" "one timeline shows resets"
+
+# Against the kernel's own counters over the same window: every RST sent,
+# in the namespace that sent it, and the two causes of active resets.
+d() { kstat_delta "/tmp/$1.before" "/tmp/$1.after" "$2"; }
+assert_eq "$(json_count /tmp/rst.json src=10.0.0.3)" "$(d srv TcpOutRsts)" "server: resets recorded = TcpOutRsts"
+assert_eq "$(json_count /tmp/rst.json src=10.0.2.8)" "$(d c8 TcpOutRsts)" "client: resets recorded = TcpOutRsts"
+assert_eq "$(jq -c 'select(.kind == "active" and (.facts | index("linger-0")))' /tmp/rst.json | wc -l)" \
+	"$(d c8 TcpExtTCPAbortOnData)" "linger-0 resets = the client's TCPAbortOnData"
+assert_eq "$(jq -c 'select(.kind == "active" and (.facts | index("unread-data")))' /tmp/rst.json | wc -l)" \
+	"$(d srv TcpExtTCPAbortOnClose)" "unread-data resets = the server's TCPAbortOnClose"
+assert_eq "$(d srv TcpOutRsts)" 3 "the server sent 3 RSTs (unread data, two closed ports)"

@@ -8,11 +8,8 @@
 # checksum.  Each kind is also checked against a counter netdrop does not
 # produce: /proc/net/snmp deltas and rule counters.
 . "$ND_TOP/tests/e2e/lib.sh"
-T=/sys/kernel/tracing
-[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
-ev=$T/events/skb/kfree_skb
-[ -e $ev/trigger ] && [ -e $ev/hist ] || fail "$ND_KVER has no tracefs hist triggers (CONFIG_HIST_TRIGGERS)"
 nd_load
+hist_setup
 mk_server
 mk_client c8 10.0.2.8 fd00::8
 dk() { local ns=$1; shift; ip netns exec "$ns" python3 "$ND_TOOLS/dropkinds.py" "$@"; }
@@ -34,16 +31,11 @@ while [ ! -e /tmp/full.ready ]; do sleep 0.1; done
 udp c8 10.0.0.3 9999 1 >/dev/null	# neighbours resolved before the window
 udp c8 fd00::3 9999 1 >/dev/null
 
-keys=location.sym
-grep -q 'field:.* reason;' $ev/format && keys=location.sym,reason
-trig="hist:keys=$keys:vals=hitcount:sort=hitcount:size=4096"
-echo "$trig:pause" >>$ev/trigger || fail "hist trigger"
 "$ND_CTL" stream --json >/tmp/all.json 2>/tmp/all.err &
 pid=$!
 nd_wait_capturing 1
 kstat_snap srv /tmp/k.before
-echo "$trig:cont" >>$ev/trigger
-t0=$EPOCHREALTIME
+hist_begin
 
 udp c8 10.0.0.3 9001 7 >/dev/null                        # IPv4 closed port
 udp c8 fd00::3 9002 5 >/dev/null                         # IPv6 closed port
@@ -58,12 +50,10 @@ dk c8 from 192.0.2.8 10.0.0.3 9008 5                     # rp_filter
 dk c8 badcsum 10.0.0.3 9009 4                            # bad UDP checksum
 sleep 1
 
-t1=$EPOCHREALTIME
-echo "$trig:pause" >>$ev/trigger
+hist_end /tmp/hist.txt
 kstat_snap srv /tmp/k.after
 nd_stop $pid
-cat $ev/hist >/tmp/hist.txt
-echo "!$trig" >>$ev/trigger
+hist_teardown
 kill $full
 wait $full 2>/dev/null
 cat /tmp/all.err
@@ -72,11 +62,17 @@ grep -v '^#' /tmp/hist.txt | grep -v '^$' | head -40
 assert_contains /tmp/all.err " 0 lost" "netdrop lost nothing"
 srv_ns=$(stat -L -c %i /run/netns/srv)
 c8_ns=$(stat -L -c %i /run/netns/c8)
-python3 "$ND_TOOLS/histcmp.py" /tmp/hist.txt /tmp/all.json "$t0" "$t1" "$srv_ns" "$c8_ns" ||
+echo "netdrop's records by namespace (srv $srv_ns, c8 $c8_ns), function and reason:"
+jq -r '"\(.netns) \(.function) \(.reason)"' /tmp/all.json | sort | uniq -c
+python3 "$ND_TOOLS/histcmp.py" /tmp/hist.txt /tmp/all.json "$HIST_T0" "$HIST_T1" "$srv_ns" "$c8_ns" ||
 	fail "netdrop's count of a (function, reason) differs from tracefs' hist"
-echo "ok: every (function, reason) of the scenario's drops: netdrop's count = the kernel's hist"
-pairs=$(python3 "$ND_TOOLS/histcmp.py" /tmp/hist.txt /tmp/all.json "$t0" "$t1" "$srv_ns" "$c8_ns" | grep -c '^ok')
-assert_ge "$pairs" 5 "distinct (function, reason) pairs compared"
+if [ "$ND_HIST_KIND" = hist ]; then
+	echo "ok: every (function, reason) of the scenario's drops: netdrop's count = the kernel's hist"
+	pairs=$(python3 "$ND_TOOLS/histcmp.py" /tmp/hist.txt /tmp/all.json "$HIST_T0" "$HIST_T1" "$srv_ns" "$c8_ns" | grep -c '^ok')
+	assert_ge "$pairs" 5 "distinct (function, reason) pairs compared"
+else
+	echo "ok: every drop of the window: netdrop's count = the kfree_skb events traced"
+fi
 
 d() { kstat_delta /tmp/k.before /tmp/k.after "$1"; }
 ours() { jq -c "select(.netns == $srv_ns or .netns == $c8_ns)" /tmp/all.json >/tmp/ours.json; json_count /tmp/ours.json "$@"; }
@@ -100,6 +96,15 @@ if nd_has_reasons; then
 	assert_eq "$(ours reason=IP_RPFILTER)" 5 "netdrop: rp_filter (= IPReversePathFilter)"
 	assert_eq "$(ours reason=UDP_CSUM)" 4 "netdrop: bad checksums (= UdpInCsumErrors)"
 else
-	assert_eq "$(ours)" $((12 + 3 + ipt + nftc + rcvbuf + 3 + 5 + 4)) \
-		"netdrop: every drop the counters count, no reasons on $ND_KVER"
+	# No reasons: each kind by where the server dropped it.  (5.10 also
+	# frees the ICMPv6 it receives with kfree_skb, in icmpv6_rcv and
+	# ip6_mc_input: not one of the kinds.)
+	at() { jq -c --arg f "$1" "select(.netns == $srv_ns and (.function | startswith(\$f)))" /tmp/all.json | wc -l; }
+	assert_eq "$(at "$(udp4_fn)")" $((7 + 4)) "netdrop: $(udp4_fn) (= UdpNoPorts + UdpInCsumErrors)"
+	assert_eq "$(at "$(udp6_fn)")" 5 "netdrop: $(udp6_fn) (= Udp6NoPorts)"
+	assert_eq "$(at tcp_v4_rcv)" 3 "netdrop: tcp_v4_rcv, the SYNs to a closed port"
+	assert_eq "$(at nf_hook_slow)" $((ipt + nftc)) "netdrop: nf_hook_slow (= the rules' counters)"
+	assert_eq "$(at udp_queue_rcv_one_skb)" "$rcvbuf" "netdrop: udp_queue_rcv_one_skb (= UdpRcvbufErrors)"
+	assert_eq "$(at ip_local_deliver_finish)" 3 "netdrop: ip_local_deliver_finish (= IpInUnknownProtos)"
+	assert_eq "$(at ip_rcv_finish_core)" 5 "netdrop: ip_rcv_finish_core (= IPReversePathFilter)"
 fi

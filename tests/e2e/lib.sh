@@ -189,3 +189,60 @@ s.settimeout(float(sys.argv[3]) if len(sys.argv) > 3 else 3)
 s.connect((sys.argv[1], int(sys.argv[2])))
 " "$2" "$3" ${4:-}
 }
+
+# The kernel's own count of the tracepoint netdrop attaches to, over a
+# window: a tracefs hist trigger on skb:kfree_skb keyed by location (and
+# reason where the event has one).  Where the kernel has no hist triggers
+# (Debian's 5.10), the event itself is traced and counted: a total, since
+# 5.10 prints the location as a hashed pointer (ND_HIST_KIND=events).
+# hist_setup, then per window hist_begin and hist_end FILE (the window's
+# edges in HIST_T0/HIST_T1, epoch seconds, for histcmp.py), then
+# hist_teardown.
+ND_TRACEFS=/sys/kernel/tracing
+ND_EV=$ND_TRACEFS/events/skb/kfree_skb
+hist_setup() {
+	local keys=location.sym
+	[ -d $ND_TRACEFS/events ] || mount -t tracefs nodev $ND_TRACEFS 2>/dev/null
+	[ -e $ND_EV/enable ] || fail "$ND_KVER has no skb:kfree_skb event in tracefs"
+	if [ ! -e $ND_EV/hist ]; then
+		ND_HIST_KIND=events
+		echo "$ND_KVER has no hist triggers: the kfree_skb events are counted from the trace buffer"
+		echo 8192 >$ND_TRACEFS/buffer_size_kb || fail "trace buffer size"
+		return 0
+	fi
+	ND_HIST_KIND=hist
+	grep -q 'field:.* reason;' $ND_EV/format && keys=location.sym,reason
+	ND_HIST="hist:keys=$keys:vals=hitcount:sort=hitcount:size=4096"
+	echo "$ND_HIST:pause" >>$ND_EV/trigger || fail "hist trigger"
+}
+
+hist_begin() {
+	if [ $ND_HIST_KIND = events ]; then
+		: >$ND_TRACEFS/trace
+		echo 1 >$ND_EV/enable || fail "enable skb:kfree_skb"
+	else
+		echo "$ND_HIST:clear" >>$ND_EV/trigger || fail "hist clear"
+		echo "$ND_HIST:cont" >>$ND_EV/trigger
+	fi
+	HIST_T0=$EPOCHREALTIME
+}
+
+hist_end() {
+	local inbuf written
+	HIST_T1=$EPOCHREALTIME
+	if [ $ND_HIST_KIND = hist ]; then
+		echo "$ND_HIST:pause" >>$ND_EV/trigger
+		cat $ND_EV/hist >"$1"
+		return 0
+	fi
+	echo 0 >$ND_EV/enable
+	cat $ND_TRACEFS/trace >"$1.trace"
+	read -r inbuf written < <(sed -n 's|^# entries-in-buffer/entries-written: \([0-9]*\)/\([0-9]*\).*|\1 \2|p' "$1.trace")
+	[ -n "$written" ] && [ "$inbuf" = "$written" ] || fail "the trace buffer lost events ($inbuf of $written kept)"
+	echo "events $(grep -c ' kfree_skb: ' "$1.trace")" >"$1"
+}
+
+hist_teardown() {
+	[ $ND_HIST_KIND = hist ] && echo "!$ND_HIST" >>$ND_EV/trigger
+	return 0
+}

@@ -3,6 +3,8 @@
 snapshots of /proc/net/snmp + /proc/net/netstat (cat'ed into one file).
 
   snmpdelta.py BEFORE AFTER NAME...   prints each NAME's delta, one a line
+  snmpdelta.py --moved BEFORE AFTER   prints "NAME DELTA" for every counter
+                                      that moved (what a case touched)
 
 NAME is the table's prefix and the column, as nstat spells it: IpInReceives,
 TcpOutRsts, UdpNoPorts, TcpExtTCPAbortOnClose; a /proc/net/snmp6 line
@@ -35,6 +37,12 @@ def load(path):
 
 
 def main(argv):
+    if argv[1:2] == ["--moved"]:
+        before, after = load(argv[2]), load(argv[3])
+        for name in sorted(after):
+            if name in before and after[name] != before[name]:
+                print(name, after[name] - before[name])
+        return 0
     before, after = load(argv[1]), load(argv[2])
     for name in argv[3:]:
         if name not in before or name not in after:

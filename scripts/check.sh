@@ -80,22 +80,24 @@ status_line $? install install-check.sh
 #   core    capture, filters, loss accounting, record/report, hooks and
 #           verdict attribution, resets, container scope, malformed
 #           packets, the tracefs agreement (46), the filters and views
-#           (47): 5.10, 6.1, 7.2 and both PREEMPT_RT kernels
+#           (47), BPF netfilter hooks (48): 5.10, 6.1, 7.2 and both
+#           PREEMPT_RT kernels
 #   stress  the device fuzzer, the stress run and the task-context drop
 #           stress, 2 vCPUs: both PREEMPT_RT kernels (with the module's
 #           debug build where probes are called preemptibly)
 #   KASAN   the KASAN+lockdep+DEBUG_PREEMPT test kernel (7.2, probes called
 #           preemptibly): the scenarios that drive the most kernel code
-#           (ring, probe errors, verdicts, inline hooks); in a 2-vCPU guest
+#           (ring, probe errors, verdicts, inline hooks, resets and their
+#           reasons, BPF netfilter hooks); in a 2-vCPU guest
 #           a shorter fuzzer and stress run, the task-context drops and
 #           the zoo (a KASAN scenario takes about 200 s)
 # Most e2e guests have one vCPU (scenarios are sequential); the stress,
 # zoo and device-fuzz guests have two.
 . "$here/matrix.sh"
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
-core=$(pick 10 11 12 16 20 30 42 43 46 47)
+core=$(pick 10 11 12 16 20 30 42 43 46 47 48)
 stress=$(pick 40 41)
-kasan=$(pick 12 17 20 25)
+kasan=$(pick 12 17 20 25 30 48)
 zoo=$(pick 44)
 task=$(pick 45)
 e2e_job() { echo "ND_GUEST_CPUS=$1 e2e.sh -k $2 -n $3 $4"; }

@@ -89,7 +89,6 @@ for k in $kinds; do
 	rc=$?
 	cat "/tmp/$k.cmp"
 	[ $rc = 0 ] || fail "$k: netdrop's count differs from the kernel's ($ND_HIST_KIND)"
-	python3 "$ND_TOOLS/snmpdelta.py" --moved "/tmp/$k.before" "/tmp/$k.after" | sed 's/^/  moved: /'
 	sent=$(awk '{print $2}' "/tmp/$k.sent")
 	want=$sent
 	# The first round's two fragments wait in the reassembly queue (30 s);
@@ -97,14 +96,22 @@ for k in $kinds; do
 	[ "$k" = v4-tinyfrag ] && want=$((sent - 2))
 	assert_eq "$(sed -n 's/^records //p' "/tmp/$k.cmp")" "$want" "$k: netdrop's records in rx"
 	expected=$((expected + want))
+	names=$(kind_counter "$k" | tr '|' ' ')
+	[ -n "$names" ] || continue
+	# One python start a kind: TCG makes each cost a second or two.
+	# shellcheck disable=SC2086
+	deltas=$(python3 "$ND_TOOLS/snmpdelta.py" "/tmp/$k.before" "/tmp/$k.after" $names) || fail "counters $names"
 	counted=
-	for c in $(kind_counter "$k" | tr '|' ' '); do
-		[ "$(kstat_delta "/tmp/$k.before" "/tmp/$k.after" "$c")" = "$sent" ] && counted=$c
+	set -- $deltas
+	for c in $names; do
+		[ "$1" = "$sent" ] && counted=$c
+		shift
 	done
-	if [ -n "$(kind_counter "$k")" ]; then
-		[ -n "$counted" ] || fail "$k: no counter of $(kind_counter "$k") moved by $sent"
-		echo "ok: $k: the kernel's $counted counted all $sent"
+	if [ -z "$counted" ]; then
+		python3 "$ND_TOOLS/snmpdelta.py" --moved "/tmp/$k.before" "/tmp/$k.after" | sed 's/^/  moved: /'
+		fail "$k: no counter of $(kind_counter "$k") moved by $sent"
 	fi
+	echo "ok: $k: the kernel's $counted counted all $sent"
 done
 
 python3 "$ND_TOOLS/jsoncheck.py" count /tmp/bad.json >/dev/null || fail "a record is not valid JSON"

@@ -3,8 +3,7 @@
 # with traffic just outside it: --family, --dst, --dev, --reason, --func,
 # source port ranges; summary --top and --by reason|src|dev; stream
 # --count and --duration; IPv6 resets; netdev ingress/egress hooks in
-# dump-hooks, with --all-netns; a BPF netfilter program linked to a hook,
-# in dump-hooks and named by every drop it makes, against its run_cnt.  Every count is also checked against the
+# dump-hooks, with --all-netns.  Every count is also checked against the
 # kernel's own UdpNoPorts/Udp6NoPorts.
 . "$ND_TOP/tests/e2e/lib.sh"
 nd_load
@@ -170,40 +169,3 @@ assert_eq "$(json_count /tmp/h-all.json family=netdev table=nd47 netns="$srv_ns"
 	"--all-netns: the server's netdev chains, in its namespace"
 assert_ge "$(jq -r .netns /tmp/h-all.json | sort -u | wc -l)" 2 "--all-netns: more than one namespace"
 
-note "a BPF netfilter program on a hook, through a BPF link"
-if [ "$(modinfo -F bpf_hooks "$ND_MODDIR/netdrop.ko")" = yes ]; then
-	sysctl -qw kernel.bpf_stats_enabled=1 || fail "kernel.bpf_stats_enabled"
-	rm -f /tmp/bpf.ready
-	ip netns exec srv "$ND_TOP/build/tests/e2e/bpfnf" ipv4 local-in -7 drop /tmp/bpf.ready >/tmp/bpf.out 2>&1 &
-	bp=$!
-	for _ in $(seq 100); do
-		[ -e /tmp/bpf.ready ] || ! kill -0 $bp 2>/dev/null && break
-		sleep 0.1
-	done
-	[ -e /tmp/bpf.ready ] || { cat /tmp/bpf.out; fail "bpfnf: no BPF netfilter link"; }
-	"$ND_CTL" dump-hooks --netns srv --hook local-in --json >/tmp/h-bpf.json || fail "dump-hooks"
-	assert_eq "$(json_count /tmp/h-bpf.json family=ipv4 hook=local-in type=bpf priority=-7)" 1 \
-		"dump-hooks: the BPF program's hook, priority -7"
-	"$ND_CTL" stream --netns srv --dport 7630 --json >/tmp/bpf.json 2>/dev/null &
-	pb=$!
-	nd_wait_capturing 1
-	udp c7 10.0.0.3 7630 6 >/dev/null
-	sleep 1
-	nd_stop $pb
-	kill -INT $bp
-	wait $bp || { cat /tmp/bpf.out; fail "bpfnf"; }
-	cat /tmp/bpf.out
-	sysctl -qw kernel.bpf_stats_enabled=0
-	run=$(sed -n 's/^run_cnt //p' /tmp/bpf.out)
-	assert_eq "$run" 6 "the BPF program ran on the 6 datagrams (its run_cnt)"
-	assert_eq "$(json_count /tmp/bpf.json dport=7630)" "$run" "netdrop: a drop for every packet the program ran on"
-	python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/bpf.json family=ipv4 hook=local-in priority=-7 type=bpf ||
-		fail "every drop names the BPF program's hook"
-	echo "ok: every drop names the BPF hook (ipv4 local-in, priority -7)"
-else
-	# The module's compile probe said no: the kernel must have no BPF
-	# netfilter links either, or the probe misled.
-	grep -q ' bpf_nf_link_attach$' /proc/kallsyms &&
-		fail "$ND_KVER has BPF netfilter links (bpf_nf_link_attach) but the module was built without them"
-	echo "ok: $ND_KVER has no BPF netfilter links (the module's probe and kallsyms agree)"
-fi

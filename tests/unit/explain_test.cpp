@@ -1,0 +1,219 @@
+// explain's findings on inputs shaped like the seed scenarios.
+#include "explain.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+// Each case names only the fields it sets (designated initializers); the
+// rest are their defaults on purpose.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace netdrop {
+namespace {
+
+ExplainDrop udp_drop(const std::string& src, const std::string& dst, uint16_t dport, const std::string& reason) {
+  ExplainDrop d;
+  d.function = "__udp4_lib_rcv";
+  d.reason = reason;
+  d.netns = 4026532209;
+  d.ifname = "eth0";
+  d.family = "ipv4";
+  d.proto = "udp";
+  d.src = src;
+  d.dst = dst;
+  d.sport = 40000;
+  d.dport = dport;
+  return d;
+}
+
+ExplainDrop hook_drop(const std::string& src, ExplainHook h) {
+  ExplainDrop d = udp_drop(src, "10.0.0.3", 20202, "NETFILTER_DROP");
+  d.function = "nf_hook_slow";
+  d.proto = "tcp";
+  d.hook = std::move(h);
+  return d;
+}
+
+ExplainHook third_party() {
+  return ExplainHook{.function = "net_hook_in_v4",
+                     .module = "resguard_linux",
+                     .family = "ipv4",
+                     .hook = "local-in",
+                     .priority = 1,
+                     .third_party = true,
+                     .taint = "out-of-tree, unsigned"};
+}
+
+ExplainHook nft_input() {
+  return ExplainHook{.function = "nft_do_chain_ipv4",
+                     .module = "nf_tables",
+                     .family = "ipv4",
+                     .hook = "local-in",
+                     .type = "nftables",
+                     .table = "filter",
+                     .chain = "input"};
+}
+
+void add(ExplainInput& in, const ExplainDrop& d, int n) {
+  for (int i = 0; i < n; i++) in.drops.push_back(d);
+}
+
+TEST(Explain, TwoCausesRankedByCount) {
+  ExplainInput in{.seconds = 10};
+  add(in, hook_drop("10.0.2.8", third_party()), 7);
+  add(in, udp_drop("10.0.2.7", "10.0.0.3", 9006, "SOCKET_RCVBUFF"), 30);
+  in.sockets.push_back(ExplainSocket{.proto = "udp",
+                                     .addr = "0.0.0.0",
+                                     .port = 9006,
+                                     .netns = 4026532209,
+                                     .rcvbuf = 4608,
+                                     .queued = 4352,
+                                     .drops = 30,
+                                     .pid = 321,
+                                     .owner = "slowreader"});
+  in.before["UdpRcvbufErrors"] = 5;
+  in.after["UdpRcvbufErrors"] = 35;
+  in.sysctls["net.core.rmem_max"] = "212992";
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f[0].kind, "socket-buffer-full");
+  EXPECT_EQ(f[0].count, 30U);
+  EXPECT_EQ(f[0].keys.at("owner"), "slowreader");
+  EXPECT_EQ(f[0].keys.at("pid"), "321");
+  EXPECT_NE(f[0].where.find("slowreader (pid 321)"), std::string::npos);
+  std::string ev;
+  for (const auto& e : f[0].evidence) ev += e + "\n";
+  EXPECT_NE(ev.find("4352 bytes queued of a 4608-byte receive buffer"), std::string::npos) << ev;
+  EXPECT_NE(ev.find("UdpRcvbufErrors +30"), std::string::npos) << ev;
+  EXPECT_NE(ev.find("net.core.rmem_max = 212992"), std::string::npos) << ev;
+  EXPECT_EQ(f[1].kind, "third-party-hook");
+  EXPECT_EQ(f[1].count, 7U);
+  EXPECT_EQ(f[1].keys.at("hook_module"), "resguard_linux");
+  EXPECT_EQ(f[1].keys.at("hook"), "local-in");
+  EXPECT_NE(f[1].where.find("net_hook_in_v4 [resguard_linux] (out-of-tree, unsigned), ipv4 local-in priority 1"),
+            std::string::npos)
+      << f[1].where;
+  EXPECT_NE(f[1].evidence[1].find("iptables and nft did not drop these packets"), std::string::npos);
+  ASSERT_FALSE(f[1].flows.empty());
+  EXPECT_EQ(f[1].flows[0].first, "tcp 10.0.2.8 > 10.0.0.3:20202");
+  EXPECT_EQ(f[1].flows[0].second, 7U);
+}
+
+TEST(Explain, InputAndOutputPathsReadDifferently) {
+  ExplainInput in_path{.seconds = 5};
+  add(in_path, hook_drop("10.0.2.8", nft_input()), 3);
+  ExplainHook out = nft_input();
+  out.hook = "local-out";
+  out.chain = "output";
+  ExplainInput out_path{.seconds = 5};
+  add(out_path, hook_drop("10.0.0.3", out), 3);
+  out_path.sockets.push_back(
+      ExplainSocket{.proto = "tcp", .state = "syn-recv", .addr = "10.0.0.3", .port = 20202, .netns = 4026532209});
+  out_path.before["TcpRetransSegs"] = 0;
+  out_path.after["TcpRetransSegs"] = 2;
+  auto a = explain(in_path);
+  auto b = explain(out_path);
+  ASSERT_EQ(a.size(), 1U);
+  ASSERT_EQ(b.size(), 1U);
+  EXPECT_EQ(a[0].kind, "firewall");
+  EXPECT_EQ(a[0].keys.at("table"), "filter");
+  EXPECT_EQ(a[0].keys.at("chain"), "input");
+  EXPECT_NE(a[0].evidence[2].find("input path (local-in)"), std::string::npos) << a[0].evidence[2];
+  EXPECT_NE(a[0].evidence[2].find("SYN_RECV sockets: 0"), std::string::npos);
+  EXPECT_NE(b[0].evidence[2].find("output path (local-out)"), std::string::npos) << b[0].evidence[2];
+  EXPECT_NE(b[0].evidence[2].find("SYN_RECV sockets: 1; TcpRetransSegs +2"), std::string::npos) << b[0].evidence[2];
+  EXPECT_NE(a[0].evidence[1].find("only the chain is"), std::string::npos);
+  EXPECT_NE(a[0].next.find("nft -a list chain ip filter input"), std::string::npos) << a[0].next;
+}
+
+TEST(Explain, NoSocketCheckedAgainstTheSockets) {
+  ExplainInput in{.seconds = 1};
+  add(in, udp_drop("10.0.2.7", "10.0.0.3", 9, "NO_SOCKET"), 4);
+  auto none = explain(in);
+  ASSERT_EQ(none.size(), 1U);
+  EXPECT_EQ(none[0].kind, "no-socket");
+  EXPECT_EQ(none[0].what, "nothing listens on udp 10.0.0.3:9");
+  EXPECT_NE(none[0].evidence[1].find("no udp socket on port 9"), std::string::npos) << none[0].evidence[1];
+  in.sockets.push_back(ExplainSocket{.proto = "udp", .addr = "127.0.0.1", .port = 9, .netns = 4026532209});
+  auto elsewhere = explain(in);
+  EXPECT_NE(elsewhere[0].evidence[1].find("bound to 127.0.0.1 only"), std::string::npos) << elsewhere[0].evidence[1];
+}
+
+TEST(Explain, ResetsByCause) {
+  ExplainInput in{.seconds = 1};
+  in.resets.push_back(ExplainReset{.kind = "active",
+                                   .state = "ESTABLISHED",
+                                   .facts = "unread-data",
+                                   .comm = "srv",
+                                   .pid = 7,
+                                   .src = "10.0.0.3",
+                                   .dst = "10.0.2.8",
+                                   .sport = 80,
+                                   .dport = 5000});
+  in.resets.push_back(ExplainReset{.kind = "passive",
+                                   .state = "none",
+                                   .facts = "no-socket",
+                                   .src = "10.0.0.3",
+                                   .dst = "10.0.2.8",
+                                   .sport = 81,
+                                   .dport = 5001});
+  in.resets.push_back(in.resets.back());
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f[0].kind, "reset");
+  EXPECT_EQ(f[0].count, 2U);
+  EXPECT_EQ(f[0].keys.at("reset_kind"), "passive");
+  EXPECT_EQ(f[0].keys.at("cause"), "nothing listens: the segment found no socket");
+  EXPECT_EQ(f[1].keys.at("cause"), "the application closed with unread data");
+  EXPECT_NE(f[1].where.find("srv (pid 7)"), std::string::npos);
+}
+
+TEST(Explain, CountersWithoutDropEvents) {
+  ExplainInput in{.seconds = 2};
+  in.before["dev.eth1.rx_missed_errors"] = 10;
+  in.after["dev.eth1.rx_missed_errors"] = 110;
+  in.before["softnet.cpu0.dropped"] = 0;
+  in.after["softnet.cpu0.dropped"] = 5;
+  add(in, udp_drop("10.0.2.7", "10.0.0.3", 9, "CPU_BACKLOG"), 5);  // the backlog's 5 are seen
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f[0].kind, "unexplained");
+  EXPECT_EQ(f[0].count, 100U);
+  EXPECT_EQ(f[0].keys.at("device"), "eth1");
+  EXPECT_EQ(f[0].keys.at("counter"), "dev.eth1.rx_missed_errors");
+  EXPECT_NE(f[0].what.find("the device's receive ring"), std::string::npos);
+  EXPECT_EQ(f[1].kind, "other");  // CPU_BACKLOG drops, listed by location and reason
+}
+
+TEST(Explain, OwnLossSuggestsARing) {
+  ExplainInput in{.seconds = 1, .recorded = 100, .lost = 300, .ring_kb = 64};
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 1U);
+  EXPECT_EQ(f[0].kind, "netdrop-loss");
+  EXPECT_EQ(f[0].keys.at("ring_kb"), "256");
+  EXPECT_NE(f[0].next.find("--ring-kb 256"), std::string::npos);
+}
+
+TEST(Explain, TextAndJson) {
+  ExplainInput in{.seconds = 4};
+  add(in, udp_drop("10.0.2.7", "10.0.0.3", 9, "NO_SOCKET"), 2);
+  ExplainDrop odd = udp_drop("10.0.2.7", "10.0.0.3", 9, "IP_INHDR");
+  odd.function = "ip_rcv_core";
+  add(in, odd, 1);
+  auto f = explain(in);
+  std::string text = format_findings_text(f, in);
+  EXPECT_NE(text.find("1. nothing listens on udp 10.0.0.3:9 (2 packets, 67% of the window's 3 drops, 0.5/s)."),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("2. the kernel dropped these packets in ip_rcv_core: IP_INHDR"), std::string::npos) << text;
+  std::string json = format_findings_json(f, in);
+  EXPECT_NE(json.find("{\"rank\":1,\"kind\":\"no-socket\",\"count\":2,\"share\":0.6667,\"rate\":0.500,"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"port\":\"9\""), std::string::npos);
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 2);
+}
+
+}  // namespace
+}  // namespace netdrop

@@ -1,0 +1,484 @@
+#include "explain.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <string_view>
+
+#include "format.hpp"
+
+namespace netdrop {
+
+namespace {
+
+using DropGroup = std::vector<const ExplainDrop*>;
+
+Finding finding(std::string kind, uint64_t count = 0) {
+  Finding f;
+  f.kind = std::move(kind);
+  f.count = count;
+  return f;
+}
+
+// How much a counter moved over the window (0 when it is missing).
+uint64_t delta(const ExplainInput& in, const std::string& name) {
+  auto b = in.before.find(name);
+  auto a = in.after.find(name);
+  if (b == in.before.end() || a == in.after.end() || a->second < b->second) return 0;
+  return a->second - b->second;
+}
+
+// "TcpRetransSegs +3" for each of names that moved.
+std::vector<std::string> moved(const ExplainInput& in, std::initializer_list<std::string_view> names) {
+  std::vector<std::string> out;
+  for (std::string_view n : names)
+    if (uint64_t d = delta(in, std::string(n)); d != 0) out.push_back(fmt::format("{} +{}", n, d));
+  return out;
+}
+
+std::string flow_text(const ExplainDrop& d) {
+  if (d.family.empty()) return d.ifname.empty() ? "(not IP)" : fmt::format("(not IP, on {})", d.ifname);
+  bool ports = d.proto == "udp" || d.proto == "tcp" || d.proto == "sctp";
+  if (!ports) return fmt::format("{} {} > {}", d.proto, d.src, d.dst);
+  std::string dst = d.family == "ipv6" ? fmt::format("[{}]:{}", d.dst, d.dport) : fmt::format("{}:{}", d.dst, d.dport);
+  return fmt::format("{} {} > {}", d.proto, d.src, dst);
+}
+
+std::vector<std::pair<std::string, uint64_t>> top(std::map<std::string, uint64_t> counts, size_t n) {
+  std::vector<std::pair<std::string, uint64_t>> v(counts.begin(), counts.end());
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (v.size() > n) v.resize(n);
+  return v;
+}
+
+std::vector<std::pair<std::string, uint64_t>> top_flows(const DropGroup& g) {
+  std::map<std::string, uint64_t> counts;
+  for (const ExplainDrop* d : g) counts[flow_text(*d)]++;
+  return top(std::move(counts), 3);
+}
+
+std::string at_text(const ExplainDrop& d) {
+  std::string s = d.module.empty() ? d.function : fmt::format("{} [{}]", d.function, d.module);
+  return d.reason.empty() ? s : fmt::format("{} ({})", s, d.reason);
+}
+
+std::string hook_where(const ExplainHook& h, uint32_t netns) {
+  return fmt::format("{} {} priority {}, netns {}", h.family, h.hook, h.priority, netns);
+}
+
+bool input_path(std::string_view hook) {
+  return hook == "prerouting" || hook == "local-in" || hook == "forward" || hook == "ingress";
+}
+
+// What kind of finding a drop belongs to, and the key that groups it.
+std::pair<std::string, std::string> classify(const ExplainDrop& d) {
+  if (d.hook) {
+    const ExplainHook& h = *d.hook;
+    std::string at = fmt::format("{}|{}|{}|{}|{}", h.family, h.hook, h.priority, d.netns, h.function);
+    if (h.third_party) return {"third-party-hook", at + "|" + h.module};
+    if (h.type == "nftables" || h.xtables) return {"firewall", fmt::format("{}|{}|{}", at, h.table, h.chain)};
+    return {"hook", at + "|" + h.module};
+  }
+  std::string flow = fmt::format("{}|{}|{}|{}", d.proto, d.dst, d.dport, d.netns);
+  if (d.reason == "NO_SOCKET") return {"no-socket", flow};
+  if (d.reason == "SOCKET_RCVBUFF") return {"socket-buffer-full", flow};
+  return {"other", fmt::format("{}|{}|{}", d.function, d.module, d.reason)};
+}
+
+void common(Finding& f, const DropGroup& g) {
+  f.count = g.size();
+  f.flows = top_flows(g);
+  const ExplainDrop& d = *g.front();
+  f.keys["function"] = d.function;
+  f.keys["module"] = d.module;
+  f.keys["reason"] = d.reason;
+  f.keys["netns"] = std::to_string(d.netns);
+  if (!d.ifname.empty()) f.keys["device"] = d.ifname;
+}
+
+void hook_keys(Finding& f, const ExplainHook& h) {
+  f.keys["hook_function"] = h.function;
+  f.keys["hook_module"] = h.module;
+  f.keys["family"] = h.family;
+  f.keys["hook"] = h.hook;
+  f.keys["priority"] = std::to_string(h.priority);
+}
+
+Finding third_party_hook(const DropGroup& g, bool firewall_dropped) {
+  const ExplainDrop& d = *g.front();
+  const ExplainHook& h = *d.hook;
+  Finding f = finding("third-party-hook");
+  common(f, g);
+  hook_keys(f, h);
+  f.keys["taint"] = h.taint;
+  f.what = fmt::format("a netfilter hook of the third-party module {} dropped these packets", h.module);
+  f.where = fmt::format("{} [{}] ({}), {}", h.function, h.module,
+                        h.taint.empty() ? "not in the kernel's build" : h.taint, hook_where(h, d.netns));
+  f.evidence.push_back(
+      fmt::format("{} drop records at {} name this hook as the one that returned NF_DROP", g.size(), at_text(d)));
+  f.evidence.push_back(firewall_dropped
+                           ? "iptables and nft did not drop these packets (they dropped others: see below)"
+                           : "iptables and nft did not drop these packets: no firewall hook returned NF_DROP");
+  f.next = fmt::format(
+      "ask who installed {} and what it filters (modinfo {}); `netdropctl dump-hooks --hook {}` "
+      "lists it beside the firewall's hooks",
+      h.module, h.module, h.hook);
+  return f;
+}
+
+std::string path_evidence(const ExplainInput& in, const ExplainHook& h, uint32_t netns) {
+  size_t synrecv = std::count_if(in.sockets.begin(), in.sockets.end(), [&](const ExplainSocket& s) {
+    return s.proto == "tcp" && s.state == "syn-recv" && s.netns == netns;
+  });
+  auto counters = moved(in, {"TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPSynRetrans"});
+  std::string c = counters.empty() ? "no retransmission counter moved" : fmt::format("{}", fmt::join(counters, ", "));
+  if (input_path(h.hook))
+    return fmt::format("input path ({}): packets die before a socket sees them; SYN_RECV sockets: {}; {}", h.hook,
+                       synrecv, c);
+  return fmt::format(
+      "output path ({}): the local stack answered, its packets die on the way out; SYN_RECV "
+      "sockets: {}; {}",
+      h.hook, synrecv, c);
+}
+
+Finding firewall(const ExplainInput& in, const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  const ExplainHook& h = *d.hook;
+  Finding f = finding("firewall");
+  common(f, g);
+  hook_keys(f, h);
+  f.keys["table"] = h.table;
+  f.keys["chain"] = h.chain;
+  f.keys["rule"] = "";
+  bool nft = h.type == "nftables";
+  std::string what = nft ? fmt::format("nft table {} {}, chain {}", h.family, h.table, h.chain)
+                         : fmt::format("iptables table {}", h.table.empty() ? "?" : h.table);
+  f.keys["firewall"] = nft ? "nftables" : "iptables";
+  f.what = fmt::format("a firewall rule dropped these packets: {}", what);
+  f.where = fmt::format("{}, {}", what, hook_where(h, d.netns));
+  f.evidence.push_back(fmt::format("{} drop records at {} name the {} hook {}", g.size(), at_text(d),
+                                   nft ? "nf_tables" : "x_tables", h.function));
+  f.evidence.push_back("the rule itself is not known: only the chain is (this build has no verdict probe)");
+  f.evidence.push_back(path_evidence(in, h, d.netns));
+  f.next = nft ? fmt::format("nft -a list chain {} {} {} (the rule with a drop verdict; add a counter to confirm)",
+                             h.family == "ipv6"   ? "ip6"
+                             : h.family == "ipv4" ? "ip"
+                                                  : h.family,
+                             h.table, h.chain)
+               : fmt::format("iptables -t {} -L -v -n --line-numbers (the rule whose counter grows)",
+                             h.table.empty() ? "filter" : h.table);
+  return f;
+}
+
+Finding other_hook(const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  const ExplainHook& h = *d.hook;
+  Finding f = finding("hook");
+  common(f, g);
+  hook_keys(f, h);
+  f.what = h.type == "bpf" ? "a BPF netfilter program dropped these packets"
+                           : fmt::format("the netfilter hook {} dropped these packets", h.function);
+  f.where = fmt::format("{}{}, {}", h.function, h.module.empty() ? "" : fmt::format(" [{}]", h.module),
+                        hook_where(h, d.netns));
+  f.evidence.push_back(fmt::format("{} drop records at {} name this hook", g.size(), at_text(d)));
+  f.next = h.type == "bpf" ? "bpftool net list / bpftool link list: the program linked at this hook"
+                           : fmt::format("`netdropctl dump-hooks --hook {}` shows its neighbours", h.hook);
+  return f;
+}
+
+bool socket_matches(const ExplainSocket& s, const ExplainDrop& d) {
+  bool any = s.addr == "0.0.0.0" || s.addr == "::";
+  return s.proto == d.proto && s.port == d.dport && s.netns == d.netns && (any || s.addr == d.dst);
+}
+
+Finding no_socket(const ExplainInput& in, const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  Finding f = finding("no-socket");
+  common(f, g);
+  f.keys["proto"] = d.proto;
+  f.keys["addr"] = d.dst;
+  f.keys["port"] = std::to_string(d.dport);
+  std::vector<std::string> elsewhere;
+  bool listens = false;
+  for (const ExplainSocket& s : in.sockets) {
+    if (s.proto != d.proto || s.port != d.dport || s.netns != d.netns) continue;
+    if (s.state != "" && s.state != "listen") continue;
+    if (socket_matches(s, d))
+      listens = true;
+    else
+      elsewhere.push_back(s.addr);
+  }
+  f.what = fmt::format("nothing listens on {} {}:{}", d.proto, d.dst, d.dport);
+  f.where = fmt::format("{} {}:{}, netns {}{}", d.proto, d.dst, d.dport, d.netns,
+                        d.ifname.empty() ? "" : fmt::format(", arriving on {}", d.ifname));
+  f.evidence.push_back(fmt::format("{} drop records at {}", g.size(), at_text(d)));
+  if (listens)
+    f.evidence.push_back("a socket listens there at the window's end: it was not there when these arrived");
+  else if (!elsewhere.empty())
+    f.evidence.push_back(fmt::format("sockets on port {} are bound to {} only", d.dport, fmt::join(elsewhere, ", ")));
+  else
+    f.evidence.push_back(
+        fmt::format("no {} socket on port {} in netns {} (sock_diag at the window's end)", d.proto, d.dport, d.netns));
+  for (const std::string& c : moved(in, {"UdpNoPorts", "Udp6NoPorts", "TcpOutRsts"})) f.evidence.push_back(c);
+  f.next = elsewhere.empty() ? "start the service, or point the clients at the right port"
+                             : "bind the service to this address too (or to any address)";
+  return f;
+}
+
+Finding buffer_full(const ExplainInput& in, const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  Finding f = finding("socket-buffer-full");
+  common(f, g);
+  f.keys["proto"] = d.proto;
+  f.keys["addr"] = d.dst;
+  f.keys["port"] = std::to_string(d.dport);
+  auto s = std::find_if(in.sockets.begin(), in.sockets.end(), [&](const auto& s) { return socket_matches(s, d); });
+  f.what = fmt::format("the receive buffer of the socket on {} {}:{} is full: its reader is too slow", d.proto, d.dst,
+                       d.dport);
+  f.where = fmt::format("{} {}:{}, netns {}", d.proto, d.dst, d.dport, d.netns);
+  if (s != in.sockets.end()) {
+    f.where += s->pid != 0 ? fmt::format(", owned by {} (pid {})", s->owner, s->pid) : ", owner not found";
+    f.keys["pid"] = std::to_string(s->pid);
+    f.keys["owner"] = s->owner;
+    f.keys["rcvbuf"] = std::to_string(s->rcvbuf);
+    f.evidence.push_back(fmt::format("{} bytes queued of a {}-byte receive buffer; the socket counted {} drops",
+                                     s->queued, s->rcvbuf, s->drops));
+  } else {
+    f.evidence.push_back("the socket was gone by the window's end");
+  }
+  f.evidence.push_back(fmt::format("{} drop records at {}", g.size(), at_text(d)));
+  for (const std::string& c : moved(in, {"UdpRcvbufErrors", "Udp6RcvbufErrors", "TcpExtTCPRcvQDrop"}))
+    f.evidence.push_back(c);
+  std::vector<std::string> bounds;
+  for (const char* k : {"net.core.rmem_default", "net.core.rmem_max"})
+    if (auto it = in.sysctls.find(k); it != in.sysctls.end()) bounds.push_back(fmt::format("{} = {}", k, it->second));
+  if (!bounds.empty()) f.evidence.push_back(fmt::format("bounded by {}", fmt::join(bounds, ", ")));
+  f.next = "read faster, or raise SO_RCVBUF (up to net.core.rmem_max)";
+  return f;
+}
+
+Finding other(const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  Finding f = finding("other");
+  common(f, g);
+  f.what = d.reason.empty() ? fmt::format("the kernel dropped these packets in {}", d.function)
+                            : fmt::format("the kernel dropped these packets in {}: {}", d.function, d.reason);
+  f.where = at_text(d);
+  f.evidence.push_back(fmt::format("{} drop records", g.size()));
+  f.next = fmt::format("`netdropctl stream --func {} --stack` shows how the packets got there", d.function);
+  return f;
+}
+
+std::string reset_cause(const ExplainReset& r) {
+  if (r.kind == "active") {
+    if (r.facts.find("linger-0") != std::string::npos) return "the application closed with SO_LINGER {1, 0}";
+    if (r.facts.find("unread-data") != std::string::npos) return "the application closed with unread data";
+    if (r.facts.find("too-many-orphans") != std::string::npos) return "too many orphaned sockets";
+    if (r.facts.find("memory-pressure") != std::string::npos) return "TCP memory pressure";
+    return "the local socket aborted";
+  }
+  if (r.facts.find("time-wait") != std::string::npos) return "a TIME_WAIT socket answered";
+  if (r.facts.find("request-socket") != std::string::npos) return "a request socket answered (handshake race)";
+  return "nothing listens: the segment found no socket";
+}
+
+std::vector<Finding> resets(const ExplainInput& in) {
+  std::map<std::string, std::vector<const ExplainReset*>> groups;
+  for (const ExplainReset& r : in.resets)
+    groups[fmt::format("{}|{}|{}", r.kind, reset_cause(r), r.kind == "active" ? r.comm : "")].push_back(&r);
+  std::vector<Finding> out;
+  for (const auto& [key, g] : groups) {
+    const ExplainReset& r = *g.front();
+    Finding f = finding("reset", g.size());
+    f.keys["reset_kind"] = r.kind;
+    f.keys["cause"] = reset_cause(r);
+    f.keys["comm"] = r.kind == "active" ? r.comm : "";
+    f.keys["netns"] = std::to_string(r.netns);
+    f.what = fmt::format("{} TCP resets: {}", r.kind, reset_cause(r));
+    f.where = r.kind == "active" && !r.comm.empty()
+                  ? fmt::format("sent by {} (pid {}), netns {}", r.comm, r.pid, r.netns)
+                  : fmt::format("sent by the kernel, netns {}", r.netns);
+    std::map<std::string, uint64_t> flows;
+    for (const ExplainReset* x : g)
+      flows[fmt::format("tcp {}:{} > {}:{} ({})", x->src, x->sport, x->dst, x->dport, x->state)]++;
+    f.flows = top(std::move(flows), 3);
+    f.evidence.push_back(fmt::format("{} reset records", g.size()));
+    for (const std::string& c : moved(in, {"TcpOutRsts", "TcpExtTCPAbortOnClose", "TcpExtTCPAbortOnData",
+                                           "TcpExtTCPAbortOnLinger", "TcpExtTCPAbortOnMemory"}))
+      f.evidence.push_back(c);
+    f.next = r.kind == "active" ? "check how the application closes its sockets (SO_LINGER, reading to EOF)"
+                                : "check that the service listens, and the clients' destination";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// Counters that moved without drop events to match: packets lost where no
+// kfree_skb sees them (the NIC's ring, the backlog).
+std::vector<Finding> unexplained(const ExplainInput& in) {
+  struct Layer {
+    std::string prefix, suffix, layer;
+    std::function<bool(const ExplainDrop&, std::string_view)> matches;
+  };
+  auto on_dev = [](const ExplainDrop& d, std::string_view dev) { return d.ifname == dev; };
+  std::vector<Layer> layers = {
+      {"softnet.cpu", ".dropped", "the per-CPU backlog (netdev_max_backlog)",
+       [](const ExplainDrop& d, std::string_view) { return d.reason == "CPU_BACKLOG"; }},
+      {"dev.", ".rx_missed_errors", "the device's receive ring (the driver)", on_dev},
+      {"dev.", ".rx_fifo_errors", "the device's receive FIFO (the driver)", on_dev},
+      {"dev.", ".rx_over_errors", "the device's receive ring overran (the driver)", on_dev},
+      {"dev.", ".rx_dropped", "the device (rx_dropped)", on_dev},
+      {"dev.", ".tx_dropped", "the device's transmit path (tx_dropped)", on_dev},
+  };
+  std::vector<Finding> out;
+  for (const Layer& l : layers) {
+    for (const auto& [name, v] : in.after) {
+      if (!name.starts_with(l.prefix) || !name.ends_with(l.suffix)) continue;
+      uint64_t d = delta(in, name);
+      if (d == 0) continue;
+      std::string dev = l.prefix == "dev." ? name.substr(4, name.size() - 4 - l.suffix.size()) : "";
+      uint64_t seen = std::count_if(in.drops.begin(), in.drops.end(), [&](const auto& x) { return l.matches(x, dev); });
+      if (seen >= d) continue;
+      Finding f = finding("unexplained", d - seen);
+      f.keys["counter"] = name;
+      f.keys["device"] = dev;
+      f.keys["layer"] = l.layer;
+      f.what = fmt::format("{} packets were lost in {}, where no drop event is emitted", d - seen, l.layer);
+      f.where = dev.empty() ? l.layer : fmt::format("{} on {}", l.layer, dev);
+      f.evidence.push_back(fmt::format("{} moved by {}; netdrop saw {} drop events that it counts", name, d, seen));
+      for (const std::string& c : moved(in, {"softnet.cpu0.time_squeeze", "softnet.cpu1.time_squeeze"}))
+        f.evidence.push_back(c + " (softirq ran out of budget)");
+      f.next = dev.empty() ? "raise net.core.netdev_max_backlog, or spread the load (RPS)"
+                           : fmt::format("ethtool -S {}; ethtool -g {} (a bigger ring), IRQ affinity", dev, dev);
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+std::optional<Finding> own_loss(const ExplainInput& in) {
+  if (in.lost == 0) return std::nullopt;
+  Finding f = finding("netdrop-loss", in.lost);
+  uint64_t need = in.ring_kb;
+  if (in.recorded != 0 && in.ring_kb != 0) {
+    double want =
+        static_cast<double>(in.ring_kb) * static_cast<double>(in.recorded + in.lost) / static_cast<double>(in.recorded);
+    need = 1;
+    while (static_cast<double>(need) < want) need *= 2;
+  }
+  f.keys["ring_kb"] = std::to_string(need);
+  f.what = fmt::format("netdrop itself lost {} records: its ring was full", in.lost);
+  f.where = fmt::format("netdrop's per-CPU rings, {} KiB each", in.ring_kb);
+  f.evidence.push_back(fmt::format("{} recorded, {} lost (ring full)", in.recorded, in.lost));
+  f.next = fmt::format("--ring-kb {} would have held them (or filter in the kernel)", need);
+  return f;
+}
+
+}  // namespace
+
+std::vector<Finding> explain(const ExplainInput& in) {
+  std::map<std::pair<std::string, std::string>, DropGroup> groups;
+  for (const ExplainDrop& d : in.drops) groups[classify(d)].push_back(&d);
+  bool firewall_dropped =
+      std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.first.first == "firewall"; });
+  std::vector<Finding> out;
+  for (const auto& [key, g] : groups) {
+    const std::string& kind = key.first;
+    if (kind == "third-party-hook")
+      out.push_back(third_party_hook(g, firewall_dropped));
+    else if (kind == "firewall")
+      out.push_back(firewall(in, g));
+    else if (kind == "hook")
+      out.push_back(other_hook(g));
+    else if (kind == "no-socket")
+      out.push_back(no_socket(in, g));
+    else if (kind == "socket-buffer-full")
+      out.push_back(buffer_full(in, g));
+    else
+      out.push_back(other(g));
+  }
+  for (Finding& f : resets(in)) out.push_back(std::move(f));
+  for (Finding& f : unexplained(in)) out.push_back(std::move(f));
+  if (auto f = own_loss(in)) out.push_back(std::move(*f));
+  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.count > b.count; });
+  return out;
+}
+
+namespace {
+
+bool is_drop_kind(std::string_view k) { return k != "reset" && k != "unexplained" && k != "netdrop-loss"; }
+
+std::string how_much(const Finding& f, const ExplainInput& in) {
+  std::string unit = f.kind == "reset" ? "resets" : f.kind == "netdrop-loss" ? "records" : "packets";
+  std::string s = fmt::format("{} {}", f.count, unit);
+  if (is_drop_kind(f.kind) && !in.drops.empty())
+    s += fmt::format(", {:.0f}% of the window's {} drops",
+                     100.0 * static_cast<double>(f.count) / static_cast<double>(in.drops.size()), in.drops.size());
+  if (in.seconds > 0) s += fmt::format(", {:.1f}/s", static_cast<double>(f.count) / in.seconds);
+  return s;
+}
+
+}  // namespace
+
+std::string format_findings_text(const std::vector<Finding>& findings, const ExplainInput& in) {
+  std::string out = fmt::format("{} drops and {} resets in {:.1f} s; {} findings, biggest first.\n", in.drops.size(),
+                                in.resets.size(), in.seconds, findings.size());
+  int n = 0;
+  for (const Finding& f : findings) {
+    out += fmt::format("\n{}. {} ({}).\n", ++n, f.what, how_much(f, in));
+    out += fmt::format("   where: {}\n", f.where);
+    if (!f.flows.empty()) {
+      std::vector<std::string> fl;
+      for (const auto& [flow, c] : f.flows) fl.push_back(fmt::format("{} ({})", flow, c));
+      out += fmt::format("   flows: {}\n", fmt::join(fl, "; "));
+    }
+    for (const std::string& e : f.evidence) out += fmt::format("   evidence: {}\n", e);
+    out += fmt::format("   next: {}\n", f.next);
+  }
+  if (findings.empty()) out += "\nNothing was dropped or reset in the window.\n";
+  return out;
+}
+
+std::string format_findings_json(const std::vector<Finding>& findings, const ExplainInput& in) {
+  std::string out;
+  int rank = 0;
+  for (const Finding& f : findings) {
+    std::string o = fmt::format("{{\"rank\":{},\"kind\":", ++rank);
+    append_json_string(o, f.kind);
+    o += fmt::format(",\"count\":{}", f.count);
+    double share = is_drop_kind(f.kind) && !in.drops.empty()
+                       ? static_cast<double>(f.count) / static_cast<double>(in.drops.size())
+                       : 0.0;
+    o += fmt::format(",\"share\":{:.4f},\"rate\":{:.3f}", share,
+                     in.seconds > 0 ? static_cast<double>(f.count) / in.seconds : 0.0);
+    for (const auto& [k, v] : f.keys) {
+      o += ',';
+      append_json_string(o, k);
+      o += ':';
+      append_json_string(o, v);
+    }
+    for (const auto& [k, v] :
+         {std::pair<const char*, const std::string*>{"what", &f.what}, {"where", &f.where}, {"next", &f.next}}) {
+      o += fmt::format(",\"{}\":", k);
+      append_json_string(o, *v);
+    }
+    o += ",\"flows\":[";
+    for (size_t i = 0; i < f.flows.size(); i++) {
+      o += i ? ",{\"flow\":" : "{\"flow\":";
+      append_json_string(o, f.flows[i].first);
+      o += fmt::format(",\"count\":{}}}", f.flows[i].second);
+    }
+    o += "],\"evidence\":[";
+    for (size_t i = 0; i < f.evidence.size(); i++) {
+      if (i) o += ',';
+      append_json_string(o, f.evidence[i]);
+    }
+    out += o + "]}\n";
+  }
+  return out;
+}
+
+}  // namespace netdrop

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include "sockets.hpp"
 
 // Each case names only the fields it sets (designated initializers); the
 // rest are their defaults on purpose.
@@ -213,6 +217,31 @@ TEST(Explain, TextAndJson) {
       << json;
   EXPECT_NE(json.find("\"port\":\"9\""), std::string::npos);
   EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 2);
+}
+
+}  // namespace
+}  // namespace netdrop
+
+namespace netdrop {
+namespace {
+
+TEST(Sockets, OwnersFromProcFd) {
+  std::filesystem::path root = std::filesystem::temp_directory_path() / "netdrop-proc-test";
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root / "321" / "fd");
+  std::filesystem::create_directories(root / "self");
+  std::filesystem::create_symlink("socket:[777]", root / "321" / "fd" / "4");
+  std::filesystem::create_symlink("/dev/null", root / "321" / "fd" / "0");
+  std::ofstream(root / "321" / "comm") << "slowreader\n";
+  std::vector<ExplainSocket> s(2);
+  s[0].inode = 777;
+  s[1].inode = 778;
+  find_owners(s, root.string());
+  EXPECT_EQ(s[0].pid, 321U);
+  EXPECT_EQ(s[0].owner, "slowreader");
+  EXPECT_EQ(s[1].pid, 0U);
+  EXPECT_EQ(s[1].owner, "");
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

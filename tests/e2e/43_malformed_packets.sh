@@ -94,7 +94,11 @@ for k in $kinds; do
 	# The first round's two fragments wait in the reassembly queue (30 s);
 	# every later round's are duplicates, dropped on arrival.
 	[ "$k" = v4-tinyfrag ] && want=$((sent - 2))
-	assert_eq "$(sed -n 's/^records //p' "/tmp/$k.cmp")" "$want" "$k: netdrop's records in rx"
+	got=$(sed -n 's/^records //p' "/tmp/$k.cmp")
+	# No kind but garbage is ICMPv6; rx's own multicast listener reports,
+	# looped back to it, are freed with kfree_skb on 5.10.
+	[ "$k" = garbage ] || got=$((got - $(sed -n 's/^records-icmpv6 //p' "/tmp/$k.cmp")))
+	assert_eq "$got" "$want" "$k: netdrop's records in rx"
 	expected=$((expected + want))
 	names=$(kind_counter "$k" | tr '|' ' ')
 	[ -n "$names" ] || continue

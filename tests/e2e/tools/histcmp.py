@@ -11,7 +11,8 @@ the hist's.  Only netdrop's records stamped inside FROM..TO (epoch seconds,
 taken just after the hist was resumed and just before it was paused) count,
 so that drops of the guest's own between the two windows' edges (IPv6
 multicast, say) fall out of both.  Prints one line a pair, then
-"records N": netdrop's drop records from the NETNS inodes in the window.
+"records N": netdrop's drop records from the NETNS inodes in the window,
+and "records-icmpv6 N", how many of them are ICMPv6 (proto icmp6).
 Where the kernel has no hist triggers, HIST holds "events N", the count of
 skb:kfree_skb events traced over the window: then netdrop's drop records
 of the window, every namespace, are compared with that total.
@@ -61,7 +62,7 @@ def main(argv):
         recs = [json.loads(line) for line in f if line.strip()]
     recs = [r for r in recs if t0 <= epoch(r["ts"]) <= t1]
     has_reason = any(r for (_, r) in hist)
-    nd, ours, mine = {}, set(), 0
+    nd, ours, mine, mine_icmp6 = {}, set(), 0, 0
     names = {}
     for r in recs:
         if r.get("type", "drop") != "drop":
@@ -73,7 +74,9 @@ def main(argv):
         if r.get("netns") in netns:
             ours.add(key)
             mine += 1
+            mine_icmp6 += r.get("proto") == "icmp6"
     print(f"records {mine}")
+    print(f"records-icmpv6 {mine_icmp6}")
     if not mine:
         print("histcmp: no netdrop record from the scenario's namespaces")
         return 1

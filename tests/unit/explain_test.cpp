@@ -144,6 +144,24 @@ TEST(Explain, NoSocketCheckedAgainstTheSockets) {
   EXPECT_NE(elsewhere[0].evidence[1].find("bound to 127.0.0.1 only"), std::string::npos) << elsewhere[0].evidence[1];
 }
 
+TEST(Explain, WithoutDropReasonsTheLocationAndTheSocketsTell) {
+  ExplainInput in{.seconds = 1};
+  add(in, udp_drop("10.0.2.7", "10.0.0.3", 9200, ""), 5);
+  ExplainDrop full = udp_drop("10.0.2.7", "10.0.0.3", 9006, "");
+  full.function = "udp_queue_rcv_one_skb";
+  add(in, full, 8);
+  in.sockets.push_back(ExplainSocket{.proto = "udp", .addr = "0.0.0.0", .port = 9006, .netns = 4026532209});
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f[0].kind, "socket-buffer-full");
+  EXPECT_EQ(f[0].count, 8U);
+  EXPECT_EQ(f[1].kind, "no-socket");
+  EXPECT_EQ(f[1].what, "nothing listens on udp 10.0.0.3:9200");
+  in.sockets.push_back(ExplainSocket{.proto = "udp", .addr = "0.0.0.0", .port = 9200, .netns = 4026532209});
+  auto g = explain(in);  // a socket on 9200 after all: not a no-socket finding
+  EXPECT_EQ(g[1].kind, "other");
+}
+
 TEST(Explain, ResetsByCause) {
   ExplainInput in{.seconds = 1};
   in.resets.push_back(ExplainReset{.kind = "active",

@@ -27,19 +27,6 @@ namespace netdrop::cli {
 
 namespace {
 
-// Enters a network namespace the way ip-netns-exec does, so that /proc/net
-// and a fresh /sys show that namespace.
-void enter_netns(const std::string& spec) {
-  std::string path = netns_path(spec);
-  netns_inode(spec);  // names a bad value
-  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0 || setns(fd.get(), CLONE_NEWNET) != 0)
-    throw SystemError(fmt::format("cannot enter network namespace {}: {}", spec, std::strerror(errno)));
-  if (unshare(CLONE_NEWNS) != 0 || mount("", "/", nullptr, MS_SLAVE | MS_REC, nullptr) != 0 ||
-      umount2("/sys", MNT_DETACH) != 0 || mount("sysfs", "/sys", "sysfs", 0, nullptr) != 0)
-    throw SystemError(fmt::format("cannot mount /sys for network namespace {}: {}", spec, std::strerror(errno)));
-}
-
 void print_counters(const Counters& now, const Counters* before, double secs, bool json, bool all) {
   int64_t now_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();

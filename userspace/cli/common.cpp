@@ -1,6 +1,9 @@
 #include "common.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 
 #include <boost/program_options.hpp>
@@ -271,6 +274,19 @@ void print_summary(const Summary& sum, size_t top, bool json, ViewContext& ctx, 
   }
   out(fmt::format("{} {} drops ({})\n", format_clock(now_ns, ctx.utc), sum.total(), label));
   for (const SummaryRow& r : sum.rows(top)) out(fmt::format("{:>10} drops at {}\n", r.count, r.key));
+}
+
+// Enters a network namespace the way ip-netns-exec does, so that /proc/net
+// and a fresh /sys show that namespace.
+void enter_netns(const std::string& spec) {
+  std::string path = netns_path(spec);
+  netns_inode(spec);  // names a bad value
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 || setns(fd.get(), CLONE_NEWNET) != 0)
+    throw SystemError(fmt::format("cannot enter network namespace {}: {}", spec, std::strerror(errno)));
+  if (unshare(CLONE_NEWNS) != 0 || mount("", "/", nullptr, MS_SLAVE | MS_REC, nullptr) != 0 ||
+      umount2("/sys", MNT_DETACH) != 0 || mount("sysfs", "/sys", "sysfs", 0, nullptr) != 0)
+    throw SystemError(fmt::format("cannot mount /sys for network namespace {}: {}", spec, std::strerror(errno)));
 }
 
 }  // namespace netdrop::cli

@@ -97,6 +97,10 @@ struct StreamView {
   void show(const Event& ev, ViewContext& ctx);
 };
 
+// Enters a network namespace the way ip-netns-exec does, so that /proc/net
+// and a fresh /sys show that namespace.
+void enter_netns(const std::string& spec);
+
 void print_summary(const Summary& sum, size_t top, bool json, ViewContext& ctx, std::string_view label);
 
 }  // namespace netdrop::cli

@@ -23,6 +23,7 @@ Commands:
   reasons     the drop reason names of the running kernel
   dump-hooks  netfilter hooks per family and hook point; flags third-party hooks
   counters    SNMP, netstat, softnet and device counters; with --interval, what moved
+  explain     a window of drops, resets, counters and sockets as ranked findings
   record      save raw records to a file, readable on another machine
   report      show a recorded file as stream or summary
 
@@ -48,6 +49,7 @@ constexpr Command commands[] = {
     {"status", netdrop::cli::cmd_status},         {"reasons", netdrop::cli::cmd_reasons},
     {"record", netdrop::cli::cmd_record},         {"report", netdrop::cli::cmd_report},
     {"dump-hooks", netdrop::cli::cmd_dump_hooks}, {"counters", netdrop::cli::cmd_counters},
+    {"explain", netdrop::cli::cmd_explain},
 };
 
 }  // namespace

@@ -85,7 +85,31 @@ std::pair<std::string, std::string> classify(const ExplainDrop& d) {
   std::string flow = fmt::format("{}|{}|{}|{}", d.proto, d.dst, d.dport, d.netns);
   if (d.reason == "NO_SOCKET") return {"no-socket", flow};
   if (d.reason == "SOCKET_RCVBUFF") return {"socket-buffer-full", flow};
+  if (d.reason.empty() && d.proto == "udp") {
+    // No drop reasons (5.10): where UDP frees a datagram says which of
+    // the two it was; the sockets confirm it (see no_socket, buffer_full).
+    if (d.function == "udp_queue_rcv_one_skb" || d.function == "__udp_queue_rcv_skb" ||
+        d.function == "__udpv6_queue_rcv_skb" || d.function == "udpv6_queue_rcv_one_skb")
+      return {"socket-buffer-full?", flow};
+    if (d.function == "__udp4_lib_rcv" || d.function == "__udp6_lib_rcv" || d.function == "udp_rcv" ||
+        d.function == "udpv6_rcv")
+      return {"no-socket?", flow};
+  }
   return {"other", fmt::format("{}|{}|{}", d.function, d.module, d.reason)};
+}
+
+bool socket_matches(const ExplainSocket& s, const ExplainDrop& d);
+
+// Without drop reasons, a location UDP frees both kinds in: the kind holds
+// when the sockets agree (none bound for no-socket; one bound, its buffer
+// used, for buffer-full).
+std::string confirm(std::string kind, const ExplainInput& in, const ExplainDrop& d) {
+  if (kind.back() != '?') return kind;
+  kind.pop_back();
+  bool bound = std::any_of(in.sockets.begin(), in.sockets.end(), [&](const auto& s) { return socket_matches(s, d); });
+  if (kind == "no-socket" && !bound) return kind;
+  if (kind == "socket-buffer-full" && bound) return kind;
+  return "other";
 }
 
 void common(Finding& f, const DropGroup& g) {
@@ -215,6 +239,7 @@ Finding no_socket(const ExplainInput& in, const DropGroup& g) {
   f.where = fmt::format("{} {}:{}, netns {}{}", d.proto, d.dst, d.dport, d.netns,
                         d.ifname.empty() ? "" : fmt::format(", arriving on {}", d.ifname));
   f.evidence.push_back(fmt::format("{} drop records at {}", g.size(), at_text(d)));
+  if (d.reason.empty()) f.evidence.push_back("no drop reasons on this kernel: told by the location and the sockets");
   if (listens)
     f.evidence.push_back("a socket listens there at the window's end: it was not there when these arrived");
   else if (!elsewhere.empty())
@@ -250,6 +275,7 @@ Finding buffer_full(const ExplainInput& in, const DropGroup& g) {
     f.evidence.push_back("the socket was gone by the window's end");
   }
   f.evidence.push_back(fmt::format("{} drop records at {}", g.size(), at_text(d)));
+  if (d.reason.empty()) f.evidence.push_back("no drop reasons on this kernel: told by the location and the socket");
   for (const std::string& c : moved(in, {"UdpRcvbufErrors", "Udp6RcvbufErrors", "TcpExtTCPRcvQDrop"}))
     f.evidence.push_back(c);
   std::vector<std::string> bounds;
@@ -381,7 +407,12 @@ std::optional<Finding> own_loss(const ExplainInput& in) {
 
 std::vector<Finding> explain(const ExplainInput& in) {
   std::map<std::pair<std::string, std::string>, DropGroup> groups;
-  for (const ExplainDrop& d : in.drops) groups[classify(d)].push_back(&d);
+  for (const ExplainDrop& d : in.drops) {
+    auto [kind, key] = classify(d);
+    kind = confirm(kind, in, d);
+    if (kind == "other") key = fmt::format("{}|{}|{}", d.function, d.module, d.reason);
+    groups[{kind, key}].push_back(&d);
+  }
   bool firewall_dropped =
       std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.first.first == "firewall"; });
   std::vector<Finding> out;

@@ -1,0 +1,72 @@
+#!/bin/bash
+# netdropctl explain (issue 17) over a window with three causes at once:
+# scenario 1's third-party hook drops everything from 10.0.2.8, a socket
+# that never reads fills its receive buffer from 10.0.2.7, and 10.0.2.7
+# also sends to a port nothing listens on.  The findings come ranked by
+# count, each of the right kind, naming the right hook, socket (with its
+# owner) and port, with counts equal to the kernel's own counters over the
+# same window: UdpRcvbufErrors and UdpNoPorts in the server, UdpOutDatagrams
+# in the blocked client.
+. "$ND_TOP/tests/e2e/lib.sh"
+nd_load
+nd_load_fixture block_src=10.0.2.8
+mk_server
+mk_client c7 10.0.2.7
+mk_client c8 10.0.2.8
+dk() { local ns=$1; shift; ip netns exec "$ns" python3 "$ND_TOOLS/dropkinds.py" "$@"; }
+rm -f /tmp/full.ready
+dk srv fullbuf 0.0.0.0 9006 /tmp/full.ready &
+while [ ! -e /tmp/full.ready ]; do sleep 0.1; done
+full=$(pgrep -f "dropkinds.py fullbuf") || fail "the reader's pid"
+udp c7 10.0.0.3 9999 1 >/dev/null	# neighbours resolved before the window
+
+"$ND_CTL" explain --netns srv --duration 8 --json >/tmp/explain.json 2>/tmp/explain.err &
+ex=$!
+"$ND_CTL" explain --netns srv --duration 8 >/tmp/explain.txt 2>&1 &
+ext=$!
+nd_wait_capturing 2
+kstat_snap srv /tmp/srv.before
+kstat_snap c8 /tmp/c8.before
+udp c8 10.0.0.3 9100 12 >/dev/null                 # the third-party hook
+udp c7 10.0.0.3 9006 40 --size 1000 >/dev/null     # the full receive buffer
+udp c7 10.0.0.3 9200 5 >/dev/null                  # nothing listens
+sleep 1
+kstat_snap srv /tmp/srv.after
+kstat_snap c8 /tmp/c8.after
+wait $ex || { cat /tmp/explain.err; fail "explain --json"; }
+wait $ext || { cat /tmp/explain.txt; fail "explain"; }
+cat /tmp/explain.txt
+kill "$full"
+
+rcvbuf=$(kstat_delta /tmp/srv.before /tmp/srv.after UdpRcvbufErrors)
+noports=$(kstat_delta /tmp/srv.before /tmp/srv.after UdpNoPorts)
+sent8=$(kstat_delta /tmp/c8.before /tmp/c8.after UdpOutDatagrams)
+assert_eq "$noports" 5 "UdpNoPorts: the 5 to 9200"
+assert_eq "$sent8" 12 "10.0.2.8 sent 12 (its UdpOutDatagrams)"
+assert_ge "$rcvbuf" 1 "UdpRcvbufErrors: the buffer overflowed"
+f() { jq -c "select(.kind == \"$1\")" /tmp/explain.json; }
+assert_eq "$(f socket-buffer-full | wc -l)" 1 "one socket-buffer-full finding"
+assert_eq "$(f socket-buffer-full | jq .count)" "$rcvbuf" "its count = UdpRcvbufErrors"
+assert_eq "$(f socket-buffer-full | jq -r '"\(.proto) \(.port) \(.owner) \(.pid)"')" "udp 9006 python3 $full" \
+	"it names the socket: udp 9006, owned by the reader (python3, pid $full)"
+assert_eq "$(f third-party-hook | wc -l)" 1 "one third-party-hook finding"
+assert_eq "$(f third-party-hook | jq .count)" "$sent8" "its count = what 10.0.2.8 sent"
+assert_eq "$(f third-party-hook | jq -r '"\(.hook_function) \(.hook_module) \(.family) \(.hook) \(.priority)"')" \
+	"net_hook_in_v4 resguard_linux ipv4 local-in 1" "it names the hook"
+assert_eq "$(f no-socket | wc -l)" 1 "one no-socket finding"
+assert_eq "$(f no-socket | jq .count)" "$noports" "its count = UdpNoPorts"
+assert_eq "$(f no-socket | jq -r .what)" "nothing listens on udp 10.0.0.3:9200" "it says what does not listen"
+# Ranked by count, biggest first; the biggest of the three on top.
+python3 - /tmp/explain.json <<'PY' || fail "findings not ranked by count"
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])]
+counts = [x["count"] for x in f]
+assert counts == sorted(counts, reverse=True), counts
+assert [x["rank"] for x in f] == list(range(1, len(f) + 1))
+PY
+top=$( (echo "socket-buffer-full $rcvbuf"; echo "third-party-hook $sent8"; echo "no-socket $noports") | sort -k2 -rn | head -n 1 | cut -d' ' -f1)
+assert_eq "$(head -n 1 /tmp/explain.json | jq -r .kind)" "$top" "the top finding is the biggest cause ($top)"
+assert_contains /tmp/explain.txt "a netfilter hook of the third-party module resguard_linux dropped these packets" \
+	"text: the hook, in words"
+assert_contains /tmp/explain.txt "nothing listens on udp 10.0.0.3:9200" "text: the closed port, in words"
+assert_contains /tmp/explain.txt "iptables and nft did not drop these packets" "text: the firewall is cleared"

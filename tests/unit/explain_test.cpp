@@ -59,6 +59,13 @@ ExplainHook nft_input() {
                      .chain = "input"};
 }
 
+// Every evidence line of a finding, one a line.
+std::string joined(const Finding& f) {
+  std::string s;
+  for (const auto& e : f.evidence) s += e + "\n";
+  return s;
+}
+
 void add(ExplainInput& in, const ExplainDrop& d, int n) {
   for (int i = 0; i < n; i++) in.drops.push_back(d);
 }
@@ -98,7 +105,7 @@ TEST(Explain, TwoCausesRankedByCount) {
   EXPECT_NE(f[1].where.find("net_hook_in_v4 [resguard_linux] (out-of-tree, unsigned), ipv4 local-in priority 1"),
             std::string::npos)
       << f[1].where;
-  EXPECT_NE(f[1].evidence[1].find("iptables and nft did not drop these packets"), std::string::npos);
+  EXPECT_NE(joined(f[1]).find("iptables and nft did not drop these packets"), std::string::npos);
   ASSERT_FALSE(f[1].flows.empty());
   EXPECT_EQ(f[1].flows[0].first, "tcp 10.0.2.8 > 10.0.0.3:20202");
   EXPECT_EQ(f[1].flows[0].second, 7U);
@@ -123,11 +130,11 @@ TEST(Explain, InputAndOutputPathsReadDifferently) {
   EXPECT_EQ(a[0].kind, "firewall");
   EXPECT_EQ(a[0].keys.at("table"), "filter");
   EXPECT_EQ(a[0].keys.at("chain"), "input");
-  EXPECT_NE(a[0].evidence[2].find("input path (local-in)"), std::string::npos) << a[0].evidence[2];
-  EXPECT_NE(a[0].evidence[2].find("SYN_RECV sockets: 0"), std::string::npos);
-  EXPECT_NE(b[0].evidence[2].find("output path (local-out)"), std::string::npos) << b[0].evidence[2];
-  EXPECT_NE(b[0].evidence[2].find("SYN_RECV sockets: 1; TcpRetransSegs +2"), std::string::npos) << b[0].evidence[2];
-  EXPECT_NE(a[0].evidence[1].find("only the chain is"), std::string::npos);
+  EXPECT_NE(joined(a[0]).find("input path (local-in)"), std::string::npos) << joined(a[0]);
+  EXPECT_NE(joined(a[0]).find("SYN_RECV sockets: 0"), std::string::npos);
+  EXPECT_NE(joined(b[0]).find("output path (local-out)"), std::string::npos) << joined(b[0]);
+  EXPECT_NE(joined(b[0]).find("SYN_RECV sockets: 1; TcpRetransSegs +2"), std::string::npos) << joined(b[0]);
+  EXPECT_NE(joined(a[0]).find("only the chain is"), std::string::npos);
   EXPECT_NE(a[0].next.find("nft -a list chain ip filter input"), std::string::npos) << a[0].next;
 }
 
@@ -138,10 +145,10 @@ TEST(Explain, NoSocketCheckedAgainstTheSockets) {
   ASSERT_EQ(none.size(), 1U);
   EXPECT_EQ(none[0].kind, "no-socket");
   EXPECT_EQ(none[0].what, "nothing listens on udp 10.0.0.3:9");
-  EXPECT_NE(none[0].evidence[1].find("no udp socket on port 9"), std::string::npos) << none[0].evidence[1];
+  EXPECT_NE(joined(none[0]).find("no udp socket on port 9"), std::string::npos) << joined(none[0]);
   in.sockets.push_back(ExplainSocket{.proto = "udp", .addr = "127.0.0.1", .port = 9, .netns = 4026532209});
   auto elsewhere = explain(in);
-  EXPECT_NE(elsewhere[0].evidence[1].find("bound to 127.0.0.1 only"), std::string::npos) << elsewhere[0].evidence[1];
+  EXPECT_NE(joined(elsewhere[0]).find("bound to 127.0.0.1 only"), std::string::npos) << joined(elsewhere[0]);
 }
 
 TEST(Explain, WithoutDropReasonsTheLocationAndTheSocketsTell) {

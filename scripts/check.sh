@@ -80,7 +80,7 @@ status_line $? install install-check.sh
 #   core    capture, filters, loss accounting, record/report, hooks and
 #           verdict attribution, resets, container scope, malformed
 #           packets, the tracefs agreement (46), the filters and views
-#           (47), BPF netfilter hooks (48): 5.10, 6.1, 7.2 and both
+#           (47), BPF netfilter hooks (48), explain (49): 5.10, 6.1, 7.2 and both
 #           PREEMPT_RT kernels
 #   stress  the device fuzzer, the stress run and the task-context drop
 #           stress, 2 vCPUs: both PREEMPT_RT kernels (with the module's
@@ -95,7 +95,7 @@ status_line $? install install-check.sh
 # zoo and device-fuzz guests have two.
 . "$here/matrix.sh"
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
-core=$(pick 10 11 12 16 20 30 42 43 46 47 48)
+core=$(pick 10 11 12 16 20 30 42 43 46 47 48 49)
 stress=$(pick 40 41)
 kasan=$(pick 12 17 20 25 30 48)
 zoo=$(pick 44)

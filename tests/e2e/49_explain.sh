@@ -6,7 +6,9 @@
 # count, each of the right kind, naming the right hook, socket (with its
 # owner) and port, with counts equal to the kernel's own counters over the
 # same window: UdpRcvbufErrors and UdpNoPorts in the server, UdpOutDatagrams
-# in the blocked client.
+# in the blocked client.  A fourth: an nft rule drops 10.0.2.7's datagrams
+# to 9300; explain names its table, chain, handle and text, the handle and
+# count as nft itself lists them.
 . "$ND_TOP/tests/e2e/lib.sh"
 nd_load
 nd_load_fixture block_src=10.0.2.8
@@ -19,6 +21,12 @@ dk srv fullbuf 0.0.0.0 9006 /tmp/full.ready &
 while [ ! -e /tmp/full.ready ]; do sleep 0.1; done
 full=$(pgrep -f "dropkinds.py fullbuf") || fail "the reader's pid"
 udp c7 10.0.0.3 9999 1 >/dev/null	# neighbours resolved before the window
+ip netns exec srv nft add table ip t49 &&
+	ip netns exec srv nft add chain ip t49 in '{ type filter hook input priority 0; }' &&
+	ip netns exec srv nft add rule ip t49 in udp dport 9301 counter accept &&
+	ip netns exec srv nft add rule ip t49 in udp dport 9300 counter drop || fail "nft"
+handle=$(ip netns exec srv nft -a list chain ip t49 in | sed -n 's/.*dport 9300 .*# handle \([0-9]*\)$/\1/p')
+[ -n "$handle" ] || fail "nft -a: no handle for the drop rule"
 
 "$ND_CTL" explain --netns srv --duration 8 --json >/tmp/explain.json 2>/tmp/explain.err &
 ex=$!
@@ -30,6 +38,7 @@ kstat_snap c8 /tmp/c8.before
 udp c8 10.0.0.3 9100 12 >/dev/null                 # the third-party hook
 udp c7 10.0.0.3 9006 40 --size 1000 >/dev/null     # the full receive buffer
 udp c7 10.0.0.3 9200 5 >/dev/null                  # nothing listens
+udp c7 10.0.0.3 9300 3 >/dev/null                  # the nft rule
 sleep 1
 kstat_snap srv /tmp/srv.after
 kstat_snap c8 /tmp/c8.after
@@ -56,6 +65,13 @@ assert_eq "$(f third-party-hook | jq -r '"\(.hook_function) \(.hook_module) \(.f
 assert_eq "$(f no-socket | wc -l)" 1 "one no-socket finding"
 assert_eq "$(f no-socket | jq .count)" "$noports" "its count = UdpNoPorts"
 assert_eq "$(f no-socket | jq -r .what)" "nothing listens on udp 10.0.0.3:9200" "it says what does not listen"
+nftc=$(ip netns exec srv nft list chain ip t49 in | sed -n 's/.*dport 9300 counter packets \([0-9]*\) .*/\1/p')
+assert_eq "$nftc" 3 "the nft rule's own counter"
+assert_eq "$(f firewall | wc -l)" 1 "one firewall finding"
+assert_eq "$(f firewall | jq .count)" "$nftc" "its count = the rule's counter"
+assert_eq "$(f firewall | jq -r '"\(.firewall) \(.table) \(.chain) \(.rule)"')" "nftables t49 in $handle" \
+	"it names the table, chain and rule handle (as nft -a lists it)"
+assert_contains <(f firewall | jq -r .rule_text) "th dport 9300 counter packets 3 bytes [0-9]* drop" "and the rule's text"
 # Ranked by count, biggest first; the biggest of the three on top.
 python3 - /tmp/explain.json <<'PY' || fail "findings not ranked by count"
 import json, sys

@@ -271,3 +271,48 @@ TEST(Sockets, OwnersFromProcFd) {
 
 }  // namespace
 }  // namespace netdrop
+
+namespace netdrop {
+namespace {
+
+ExplainInput firewall_window(uint64_t grew4, uint64_t grew5) {
+  ExplainInput in{.seconds = 2};
+  add(in, hook_drop("10.0.2.8", nft_input()), 3);
+  NftRule r4{.family = "ip",
+             .table = "filter",
+             .chain = "input",
+             .handle = 4,
+             .text = "ip saddr 10.0.2.8 counter packets 3 bytes 180 drop",
+             .drops = true,
+             .has_counter = true};
+  NftRule r5{.family = "ip",
+             .table = "filter",
+             .chain = "input",
+             .handle = 5,
+             .text = "th dport 22 counter packets 0 bytes 0 drop",
+             .drops = true,
+             .has_counter = true};
+  NftRule ok{.family = "ip", .table = "filter", .chain = "input", .handle = 3, .text = "accept"};
+  in.rules_before = {ok, r4, r5};
+  r4.packets = grew4;
+  r5.packets = grew5;
+  in.rules_after = {ok, r4, r5};
+  return in;
+}
+
+TEST(Explain, FirewallRuleByItsCounter) {
+  auto f = explain(firewall_window(3, 0));
+  ASSERT_EQ(f.size(), 1U);
+  EXPECT_EQ(f[0].keys.at("rule"), "4");
+  EXPECT_EQ(f[0].keys.at("rule_text"), "ip saddr 10.0.2.8 counter packets 3 bytes 180 drop");
+  EXPECT_NE(f[0].where.find("rule handle 4: ip saddr 10.0.2.8"), std::string::npos) << f[0].where;
+  EXPECT_NE(joined(f[0]).find("its counter grew by 3 in the window (3 drops seen)"), std::string::npos) << joined(f[0]);
+  // Both counters grew (or neither): the rule is not decided, both are named.
+  auto g = explain(firewall_window(3, 2));
+  EXPECT_EQ(g[0].keys.at("rule"), "");
+  EXPECT_NE(joined(g[0]).find("only the chain is known: one of handle 4"), std::string::npos) << joined(g[0]);
+  EXPECT_NE(joined(g[0]).find("handle 5"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace netdrop

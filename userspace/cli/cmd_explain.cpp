@@ -1,5 +1,7 @@
 // netdropctl explain: one window of drops, resets, counters and sockets,
 // turned into ranked findings (userspace/lib/explain.hpp).
+#include <fmt/format.h>
+
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <map>
@@ -11,6 +13,7 @@
 #include "explain.hpp"
 #include "explain_input.hpp"
 #include "netns.hpp"
+#include "nft.hpp"
 #include "sockets.hpp"
 
 namespace po = boost::program_options;
@@ -22,7 +25,20 @@ namespace {
 struct Window {
   ExplainInput in;
   std::map<std::string, std::string> taints;
+  std::string nft_error;  // why the ruleset could not be read
 };
+
+// The namespace's nf_tables rules; a kernel or namespace without nf_tables
+// has none, and an error leaves explain without rule handles, not without
+// findings.
+std::vector<NftRule> rules(Window& w) {
+  try {
+    return read_nft_rules();
+  } catch (const SystemError& e) {
+    w.nft_error = e.what();
+    return {};
+  }
+}
 
 void collect(Window& w, const Event& ev, ViewContext& ctx) {
   if (ev.is_drop()) w.in.drops.push_back(explain_drop(ev.drop, ctx, w.taints));
@@ -57,10 +73,12 @@ int cmd_explain(const Args& args) {
   Window w;
   w.in.sysctls = read_explain_sysctls();
   w.in.before = read_counters();
+  w.in.rules_before = rules(w);
   auto start = Clock::now();
   run_capture(live, ca, [&](Bytes, const Event& ev) { collect(w, ev, live.ctx); });
   w.in.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   w.in.after = read_counters();
+  w.in.rules_after = rules(w);
   w.in.sockets = read_sockets(netns);
   find_owners(w.in.sockets);
   netdrop_stats st = live.session.stats();
@@ -68,6 +86,9 @@ int cmd_explain(const Args& args) {
   w.in.lost = st.lost;
   w.in.ring_kb = live.session.info().ring_size / 1024;
   auto findings = explain(w.in);
+  if (!w.nft_error.empty())
+    for (Finding& f : findings)
+      if (f.kind == "firewall") f.evidence.push_back(fmt::format("the nft rules could not be read: {}", w.nft_error));
   out(json ? format_findings_json(findings, w.in) : format_findings_text(findings, w.in));
   out_flush();
   return 0;

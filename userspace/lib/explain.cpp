@@ -168,6 +168,51 @@ std::string path_evidence(const ExplainInput& in, const ExplainHook& h, uint32_t
       h.hook, synrecv, c);
 }
 
+// The nft rule that dropped a firewall finding's packets, read back from
+// the ruleset (nothing is changed in it): among the table's rules with a
+// drop verdict, the base chain's first, the one whose counter grew; else
+// the only one.  nullopt with the candidates when that does not decide.
+struct RuleMatch {
+  const NftRule* rule = nullptr;
+  std::string how;
+  std::vector<const NftRule*> candidates;
+};
+
+bool same_table(const NftRule& r, const ExplainHook& h) {
+  std::string_view fam = h.family == "ipv4" ? "ip" : h.family == "ipv6" ? "ip6" : std::string_view(h.family);
+  return r.table == h.table && (r.family == fam || r.family == "inet");
+}
+
+uint64_t grew(const ExplainInput& in, const NftRule& r) {
+  for (const NftRule& b : in.rules_before)
+    if (b.handle == r.handle && b.table == r.table && b.family == r.family && b.chain == r.chain)
+      return r.packets >= b.packets ? r.packets - b.packets : 0;
+  return r.packets;  // added during the window
+}
+
+RuleMatch find_rule(const ExplainInput& in, const ExplainHook& h, uint64_t count) {
+  RuleMatch m;
+  std::vector<const NftRule*> chain, table;
+  for (const NftRule& r : in.rules_after) {
+    if (!r.drops || !same_table(r, h)) continue;
+    table.push_back(&r);
+    if (r.chain == h.chain) chain.push_back(&r);
+  }
+  m.candidates = chain.empty() ? table : chain;
+  std::vector<const NftRule*> counted;
+  for (const NftRule* r : m.candidates)
+    if (r->has_counter && grew(in, *r) > 0) counted.push_back(r);
+  if (counted.size() == 1) {
+    m.rule = counted.front();
+    m.how = fmt::format("its counter grew by {} in the window ({} drops seen)", grew(in, *m.rule), count);
+  } else if (m.candidates.size() == 1) {
+    m.rule = m.candidates.front();
+    m.how = chain.empty() ? "the only rule with a drop verdict in the table"
+                          : "the only rule with a drop verdict in the chain";
+  }
+  return m;
+}
+
 Finding firewall(const ExplainInput& in, const DropGroup& g) {
   const ExplainDrop& d = *g.front();
   const ExplainHook& h = *d.hook;
@@ -185,7 +230,22 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
   f.where = fmt::format("{}, {}", what, hook_where(h, d.netns));
   f.evidence.push_back(fmt::format("{} drop records at {} name the {} hook {}", g.size(), at_text(d),
                                    nft ? "nf_tables" : "x_tables", h.function));
-  f.evidence.push_back("the rule itself is not known: only the chain is (this build has no verdict probe)");
+  RuleMatch m = nft ? find_rule(in, h, g.size()) : RuleMatch{};
+  if (m.rule != nullptr) {
+    f.keys["rule"] = std::to_string(m.rule->handle);
+    f.keys["rule_text"] = m.rule->text;
+    f.keys["rule_chain"] = m.rule->chain;
+    f.where += fmt::format(", rule handle {}: {}", m.rule->handle, m.rule->text);
+    f.evidence.push_back(fmt::format("rule handle {} in chain {}: {}", m.rule->handle, m.rule->chain, m.how));
+  } else if (m.candidates.size() > 1) {
+    std::vector<std::string> c;
+    for (const NftRule* r : m.candidates) c.push_back(fmt::format("handle {} ({})", r->handle, r->text));
+    f.evidence.push_back(
+        fmt::format("only the chain is known: one of {} (add a counter to each to tell)", fmt::join(c, "; ")));
+  } else {
+    f.evidence.push_back(nft ? "only the chain is known: no rule with a drop verdict there (a policy drop?)"
+                             : "only the table is known: iptables-legacy rules are not read");
+  }
   f.evidence.push_back(path_evidence(in, h, d.netns));
   f.next = nft ? fmt::format("nft -a list chain {} {} {} (the rule with a drop verdict; add a counter to confirm)",
                              h.family == "ipv6"   ? "ip6"

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "counters.hpp"
+#include "nft.hpp"
 
 namespace netdrop {
 
@@ -79,7 +80,9 @@ struct ExplainInput {
   Counters before, after;  // counters at the window's edges
   std::vector<ExplainSocket> sockets;
   std::map<std::string, std::string> sysctls;  // "net.core.rmem_max" -> value
-  uint64_t recorded = 0;                       // netdrop's own accounting of the window
+  // nf_tables rules of the namespace at the window's edges (libnftnl).
+  std::vector<NftRule> rules_before, rules_after;
+  uint64_t recorded = 0;  // netdrop's own accounting of the window
   uint64_t lost = 0;
   uint32_t ring_kb = 0;
 };

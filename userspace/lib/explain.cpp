@@ -223,14 +223,19 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
   f.keys["chain"] = h.chain;
   f.keys["rule"] = "";
   bool nft = h.type == "nftables";
-  std::string what = nft ? fmt::format("nft table {} {}, chain {}", h.family, h.table, h.chain)
+  RuleMatch m = nft ? find_rule(in, h, g.size()) : RuleMatch{};
+  // nft's family name: the rule's (an inet table's hooks are ipv4/ipv6).
+  std::string fam = m.rule != nullptr    ? m.rule->family
+                    : h.family == "ipv4" ? "ip"
+                    : h.family == "ipv6" ? "ip6"
+                                         : h.family;
+  std::string what = nft ? fmt::format("nft table {} {}, chain {}", fam, h.table, h.chain)
                          : fmt::format("iptables table {}", h.table.empty() ? "?" : h.table);
   f.keys["firewall"] = nft ? "nftables" : "iptables";
   f.what = fmt::format("a firewall rule dropped these packets: {}", what);
   f.where = fmt::format("{}, {}", what, hook_where(h, d.netns));
   f.evidence.push_back(fmt::format("{} drop records at {} name the {} hook {}", g.size(), at_text(d),
                                    nft ? "nf_tables" : "x_tables", h.function));
-  RuleMatch m = nft ? find_rule(in, h, g.size()) : RuleMatch{};
   if (m.rule != nullptr) {
     f.keys["rule"] = std::to_string(m.rule->handle);
     f.keys["rule_text"] = m.rule->text;
@@ -247,13 +252,17 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
                              : "only the table is known: iptables-legacy rules are not read");
   }
   f.evidence.push_back(path_evidence(in, h, d.netns));
-  f.next = nft ? fmt::format("nft -a list chain {} {} {} (the rule with a drop verdict; add a counter to confirm)",
-                             h.family == "ipv6"   ? "ip6"
-                             : h.family == "ipv4" ? "ip"
-                                                  : h.family,
-                             h.table, h.chain)
-               : fmt::format("iptables -t {} -L -v -n --line-numbers (the rule whose counter grows)",
-                             h.table.empty() ? "filter" : h.table);
+  if (m.rule != nullptr)
+    f.next = fmt::format(
+        "nft -a list chain {} {} {}: handle {} is the rule; change it, or let these packets in "
+        "before it",
+        fam, h.table, m.rule->chain, m.rule->handle);
+  else if (nft)
+    f.next = fmt::format("nft -a list chain {} {} {} (the rules with a drop verdict; add a counter to each to tell)",
+                         fam, h.table, h.chain);
+  else
+    f.next = fmt::format("iptables -t {} -L -v -n --line-numbers (the rule whose counter grows)",
+                         h.table.empty() ? "filter" : h.table);
   return f;
 }
 

@@ -54,7 +54,8 @@ hist_end /tmp/hist.txt
 kstat_snap srv /tmp/k.after
 nd_stop $pid
 hist_teardown
-kill $full
+# $full is the shell around ip-netns-exec; the reader itself is python3.
+pkill -f "dropkinds.py fullbuf 10.0.0.3 9006"
 wait $full 2>/dev/null
 cat /tmp/all.err
 grep -v '^#' /tmp/hist.txt | grep -v '^$' | head -40

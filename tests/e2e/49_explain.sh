@@ -19,7 +19,7 @@ dk() { local ns=$1; shift; ip netns exec "$ns" python3 "$ND_TOOLS/dropkinds.py" 
 rm -f /tmp/full.ready
 dk srv fullbuf 0.0.0.0 9006 /tmp/full.ready &
 while [ ! -e /tmp/full.ready ]; do sleep 0.1; done
-full=$(pgrep -f "dropkinds.py fullbuf") || fail "the reader's pid"
+full=$(pgrep -f "dropkinds.py fullbuf 0.0.0.0 9006") || fail "the reader's pid"
 udp c7 10.0.0.3 9999 1 >/dev/null	# neighbours resolved before the window
 ip netns exec srv nft add table ip t49 &&
 	ip netns exec srv nft add chain ip t49 in '{ type filter hook input priority 0; }' &&

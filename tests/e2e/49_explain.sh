@@ -21,6 +21,9 @@ dk srv fullbuf 0.0.0.0 9006 /tmp/full.ready &
 while [ ! -e /tmp/full.ready ]; do sleep 0.1; done
 full=$(pgrep -f "dropkinds.py fullbuf 0.0.0.0 9006") || fail "the reader's pid"
 udp c7 10.0.0.3 9999 1 >/dev/null	# neighbours resolved before the window
+# The guests do not autoload modules from the kernel (no usermode modprobe
+# on the read-only root); nft does not ask for them as iptables does.
+modprobe -q nf_tables 2>/dev/null || true
 ip netns exec srv nft add table ip t49 &&
 	ip netns exec srv nft add chain ip t49 in '{ type filter hook input priority 0; }' &&
 	ip netns exec srv nft add rule ip t49 in udp dport 9301 counter accept &&

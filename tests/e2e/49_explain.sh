@@ -21,8 +21,9 @@ dk srv fullbuf 0.0.0.0 9006 /tmp/full.ready &
 while [ ! -e /tmp/full.ready ]; do sleep 0.1; done
 full=$(pgrep -f "dropkinds.py fullbuf 0.0.0.0 9006") || fail "the reader's pid"
 udp c7 10.0.0.3 9999 1 >/dev/null	# neighbours resolved before the window
-# The guests do not autoload modules from the kernel (no usermode modprobe
-# on the read-only root); nft does not ask for them as iptables does.
+# Where nf_tables is a module (5.10), nft alone could not open its netlink
+# socket in the guest ("Protocol not supported"): iptables loads what it
+# needs itself, nft does not.
 modprobe -q nf_tables 2>/dev/null || true
 ip netns exec srv nft add table ip t49 &&
 	ip netns exec srv nft add chain ip t49 in '{ type filter hook input priority 0; }' &&

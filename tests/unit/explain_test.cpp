@@ -300,6 +300,17 @@ ExplainInput firewall_window(uint64_t grew4, uint64_t grew5) {
   return in;
 }
 
+TEST(Explain, AnUnsignedNfTablesIsStillTheFirewall) {
+  ExplainHook h = nft_input();
+  h.third_party = true;  // nf_tables failed signature verification
+  h.taint = "unsigned";
+  ExplainInput in{.seconds = 1};
+  add(in, hook_drop("10.0.2.7", h), 3);
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 1U);
+  EXPECT_EQ(f[0].kind, "firewall");
+}
+
 TEST(Explain, FirewallRuleByItsCounter) {
   auto f = explain(firewall_window(3, 0));
   ASSERT_EQ(f.size(), 1U);

@@ -78,8 +78,10 @@ std::pair<std::string, std::string> classify(const ExplainDrop& d) {
   if (d.hook) {
     const ExplainHook& h = *d.hook;
     std::string at = fmt::format("{}|{}|{}|{}|{}", h.family, h.hook, h.priority, d.netns, h.function);
-    if (h.third_party) return {"third-party-hook", at + "|" + h.module};
+    // The firewall's own hooks first: a kernel whose modules do not verify
+    // (unsigned, as in test guests) taints nf_tables too.
     if (h.type == "nftables" || h.xtables) return {"firewall", fmt::format("{}|{}|{}", at, h.table, h.chain)};
+    if (h.third_party) return {"third-party-hook", at + "|" + h.module};
     return {"hook", at + "|" + h.module};
   }
   std::string flow = fmt::format("{}|{}|{}|{}", d.proto, d.dst, d.dport, d.netns);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 600 (fifteen windows, two python starts each; 5.10 under TCG is slow)
 # Malformed packets (issue 7): frames no stack would send, injected with a
 # packet socket into a veth whose peer lives in netns rx: truncated and
 # lying IPv4/IPv6 headers, bogus IHL, garbage options, duplicate tiny

@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 600 (four netdropctl sessions and three clients; 5.10 under TCG is slow)
 # netdropctl explain (issue 17) over a window with three causes at once:
 # scenario 1's third-party hook drops everything from 10.0.2.8, a socket
 # that never reads fills its receive buffer from 10.0.2.7, and 10.0.2.7

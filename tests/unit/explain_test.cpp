@@ -204,6 +204,8 @@ TEST(Explain, CountersWithoutDropEvents) {
   in.after["dev.eth1.rx_missed_errors"] = 110;
   in.before["softnet.cpu0.dropped"] = 0;
   in.after["softnet.cpu0.dropped"] = 5;
+  in.before["softnet.cpu3.time_squeeze"] = 1;  // any CPU, not only the first two
+  in.after["softnet.cpu3.time_squeeze"] = 5;
   add(in, udp_drop("10.0.2.7", "10.0.0.3", 9, "CPU_BACKLOG"), 5);  // the backlog's 5 are seen
   auto f = explain(in);
   ASSERT_EQ(f.size(), 2U);
@@ -212,6 +214,7 @@ TEST(Explain, CountersWithoutDropEvents) {
   EXPECT_EQ(f[0].keys.at("device"), "eth1");
   EXPECT_EQ(f[0].keys.at("counter"), "dev.eth1.rx_missed_errors");
   EXPECT_NE(f[0].what.find("the device's receive ring"), std::string::npos);
+  EXPECT_NE(joined(f[0]).find("softnet time_squeeze +4"), std::string::npos) << joined(f[0]);
   EXPECT_EQ(f[1].kind, "other");  // CPU_BACKLOG drops, listed by location and reason
 }
 

@@ -42,7 +42,7 @@ std::vector<NftRule> rules(Window& w) {
 
 void collect(Window& w, const Event& ev, ViewContext& ctx) {
   if (ev.is_drop()) w.in.drops.push_back(explain_drop(ev.drop, ctx, w.taints));
-  if (ev.is_reset()) w.in.resets.push_back(explain_reset(ev.reset, ctx));
+  if (ev.is_reset()) w.in.resets.push_back(explain_reset(ev.reset));
 }
 
 }  // namespace

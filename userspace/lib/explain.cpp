@@ -31,6 +31,15 @@ uint64_t delta(const ExplainInput& in, const std::string& name) {
   return a->second - b->second;
 }
 
+// Sum of the deltas of the counters named prefix*suffix (every CPU's
+// "softnet.cpuN.time_squeeze").
+uint64_t delta_sum(const ExplainInput& in, std::string_view prefix, std::string_view suffix) {
+  uint64_t sum = 0;
+  for (const auto& [name, v] : in.after)
+    if (name.starts_with(prefix) && name.ends_with(suffix)) sum += delta(in, name);
+  return sum;
+}
+
 // "TcpRetransSegs +3" for each of names that moved.
 std::vector<std::string> moved(const ExplainInput& in, std::initializer_list<std::string_view> names) {
   std::vector<std::string> out;
@@ -100,7 +109,10 @@ std::pair<std::string, std::string> classify(const ExplainDrop& d) {
   return {"other", fmt::format("{}|{}|{}", d.function, d.module, d.reason)};
 }
 
-bool socket_matches(const ExplainSocket& s, const ExplainDrop& d);
+bool socket_matches(const ExplainSocket& s, const ExplainDrop& d) {
+  bool any = s.addr == "0.0.0.0" || s.addr == "::";
+  return s.proto == d.proto && s.port == d.dport && s.netns == d.netns && (any || s.addr == d.dst);
+}
 
 // Without drop reasons, a location UDP frees both kinds in: the kind holds
 // when the sockets agree (none bound for no-socket; one bound, its buffer
@@ -180,9 +192,14 @@ struct RuleMatch {
   std::vector<const NftRule*> candidates;
 };
 
+// nft's name for a hook's family (ipv4 -> ip); an inet table's hooks are
+// ipv4 or ipv6.
+std::string nft_family_of(const ExplainHook& h) {
+  return h.family == "ipv4" ? "ip" : h.family == "ipv6" ? "ip6" : h.family;
+}
+
 bool same_table(const NftRule& r, const ExplainHook& h) {
-  std::string_view fam = h.family == "ipv4" ? "ip" : h.family == "ipv6" ? "ip6" : std::string_view(h.family);
-  return r.table == h.table && (r.family == fam || r.family == "inet");
+  return r.table == h.table && (r.family == nft_family_of(h) || r.family == "inet");
 }
 
 uint64_t grew(const ExplainInput& in, const NftRule& r) {
@@ -227,10 +244,7 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
   bool nft = h.type == "nftables";
   RuleMatch m = nft ? find_rule(in, h, g.size()) : RuleMatch{};
   // nft's family name: the rule's (an inet table's hooks are ipv4/ipv6).
-  std::string fam = m.rule != nullptr    ? m.rule->family
-                    : h.family == "ipv4" ? "ip"
-                    : h.family == "ipv6" ? "ip6"
-                                         : h.family;
+  std::string fam = m.rule != nullptr ? m.rule->family : nft_family_of(h);
   std::string what = nft ? fmt::format("nft table {} {}, chain {}", fam, h.table, h.chain)
                          : fmt::format("iptables table {}", h.table.empty() ? "?" : h.table);
   f.keys["firewall"] = nft ? "nftables" : "iptables";
@@ -284,18 +298,20 @@ Finding other_hook(const DropGroup& g) {
   return f;
 }
 
-bool socket_matches(const ExplainSocket& s, const ExplainDrop& d) {
-  bool any = s.addr == "0.0.0.0" || s.addr == "::";
-  return s.proto == d.proto && s.port == d.dport && s.netns == d.netns && (any || s.addr == d.dst);
-}
-
-Finding no_socket(const ExplainInput& in, const DropGroup& g) {
+// A finding about the socket a group's packets were sent to.
+Finding socket_finding(std::string kind, const DropGroup& g) {
   const ExplainDrop& d = *g.front();
-  Finding f = finding("no-socket");
+  Finding f = finding(std::move(kind));
   common(f, g);
   f.keys["proto"] = d.proto;
   f.keys["addr"] = d.dst;
   f.keys["port"] = std::to_string(d.dport);
+  return f;
+}
+
+Finding no_socket(const ExplainInput& in, const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  Finding f = socket_finding("no-socket", g);
   std::vector<std::string> elsewhere;
   bool listens = false;
   for (const ExplainSocket& s : in.sockets) {
@@ -326,11 +342,7 @@ Finding no_socket(const ExplainInput& in, const DropGroup& g) {
 
 Finding buffer_full(const ExplainInput& in, const DropGroup& g) {
   const ExplainDrop& d = *g.front();
-  Finding f = finding("socket-buffer-full");
-  common(f, g);
-  f.keys["proto"] = d.proto;
-  f.keys["addr"] = d.dst;
-  f.keys["port"] = std::to_string(d.dport);
+  Finding f = socket_finding("socket-buffer-full", g);
   auto s = std::find_if(in.sockets.begin(), in.sockets.end(), [&](const auto& s) { return socket_matches(s, d); });
   f.what = fmt::format("the receive buffer of the socket on {} {}:{} is full: its reader is too slow", d.proto, d.dst,
                        d.dport);
@@ -446,8 +458,8 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
       f.what = fmt::format("{} packets were lost in {}, where no drop event is emitted", d - seen, l.layer);
       f.where = dev.empty() ? l.layer : fmt::format("{} on {}", l.layer, dev);
       f.evidence.push_back(fmt::format("{} moved by {}; netdrop saw {} drop events that it counts", name, d, seen));
-      for (const std::string& c : moved(in, {"softnet.cpu0.time_squeeze", "softnet.cpu1.time_squeeze"}))
-        f.evidence.push_back(c + " (softirq ran out of budget)");
+      if (uint64_t sq = delta_sum(in, "softnet.cpu", ".time_squeeze"); sq != 0)
+        f.evidence.push_back(fmt::format("softnet time_squeeze +{} (softirq ran out of budget)", sq));
       f.next = dev.empty() ? "raise net.core.netdev_max_backlog, or spread the load (RPS)"
                            : fmt::format("ethtool -S {}; ethtool -g {} (a bigger ring), IRQ affinity", dev, dev);
       out.push_back(std::move(f));

@@ -64,8 +64,7 @@ ExplainDrop explain_drop(const Drop& d, ViewContext& ctx, std::map<std::string, 
   return e;
 }
 
-ExplainReset explain_reset(const Reset& r, ViewContext& ctx) {
-  (void)ctx;
+ExplainReset explain_reset(const Reset& r) {
   const netdrop_reset& x = r.raw;
   ExplainReset e;
   e.kind = reset_kind_name(x.kind);

@@ -12,7 +12,7 @@ namespace netdrop {
 
 // taints: module -> /sys/module/NAME/taint, filled as modules are met.
 ExplainDrop explain_drop(const Drop& d, ViewContext& ctx, std::map<std::string, std::string>& taints);
-ExplainReset explain_reset(const Reset& r, ViewContext& ctx);
+ExplainReset explain_reset(const Reset& r);
 
 // The sysctls that bound what explain reports (socket buffers, backlog),
 // read from root/proc/sys.

@@ -19,23 +19,12 @@
 #include <utility>
 #include <vector>
 
+#include "hooks.hpp"
 #include "session.hpp"
 
 namespace netdrop {
 
 namespace {
-
-std::string_view nft_family(uint32_t f) {
-  switch (f) {
-    case NFPROTO_IPV4: return "ip";
-    case NFPROTO_IPV6: return "ip6";
-    case NFPROTO_INET: return "inet";
-    case NFPROTO_BRIDGE: return "bridge";
-    case NFPROTO_NETDEV: return "netdev";
-    case NFPROTO_ARP: return "arp";
-    default: return "?";
-  }
-}
 
 // What the last load put in a register, so that the compare that follows
 // can be read as "ip saddr 10.0.2.8".
@@ -212,7 +201,7 @@ int rule_cb(const nlmsghdr* h, void* data) {
 
 NftRule describe_rule(const nftnl_rule* r) {
   NftRule rule;
-  rule.family = nft_family(nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY));
+  rule.family = nft_family_name(static_cast<uint8_t>(nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY)));
   rule.table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
   rule.chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
   rule.handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);

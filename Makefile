@@ -75,7 +75,7 @@ e2e: deps userspace
 	scripts/e2e.sh
 
 kunit: deps
-	scripts/kunit.sh
+	scripts/kunit.sh test && scripts/kunit.sh test-6.12
 
 e2e-kasan: deps userspace
 	ND_KMEMLEAK=1 scripts/e2e.sh -k test

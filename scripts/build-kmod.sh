@@ -2,7 +2,8 @@
 # Builds netdrop.ko (and the test modules) for one kernel into
 # build/kmod/<kver>/ and prints that directory.
 #   build-kmod.sh KVER      an installed kernel's headers
-#   build-kmod.sh test      the KUnit/KASAN test kernel
+#   build-kmod.sh test      the KUnit/KASAN test kernel (test-6.12: the
+#                           6.12 one; NETDROP_TESTKERNELS, scripts/matrix.sh)
 #   ND_DEBUG=1 build-kmod.sh KVER   the debug build, in build/kmod/KVER-debug
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,13 +13,14 @@ kver=$1
 chroot=
 case $kver in
 missing-*) echo "build-kmod: the matrix has no kernel for $kver (scripts/matrix.sh)" >&2; exit 2 ;;
-test) kdir=$("$here/build-testkernel.sh") ;;
-*)
+esac
+if netdrop_is_testkernel "$kver"; then
+	kdir=$("$here/build-testkernel.sh" "$kver")
+else
 	chroot=$(netdrop_chroot_of "$kver")
 	kdir=/lib/modules/$kver/build
 	[ -z "$chroot" ] || kdir=/usr/src/linux-headers-$kver
-	;;
-esac
+fi
 [ -d "$chroot$kdir" ] || { echo "build-kmod: no kernel build tree at $chroot$kdir" >&2; exit 2; }
 # ND_DEBUG=1: the debug build (kmod/Kbuild), into build/kmod/KVER-debug.
 debug=${ND_DEBUG:-0}

@@ -33,10 +33,13 @@ if ! "$here/install-deps.sh" >&2; then
 	echo "FAIL deps/install" >"$res/deps.txt"
 fi
 
-# The test kernel is the longest build of a cold run (about 16 minutes):
-# it starts now, beside the host suites and the other kernels' modules;
-# its module build (below) waits for it.
-"$here/build-testkernel.sh" >/dev/null 2>"$res/testkernel.log" &
+# The test kernels are the longest builds of a cold run (about 16 and 10
+# minutes): they start now, one after the other, beside the host suites and
+# the other kernels' modules; their module builds (below) wait for them.
+{
+	"$here/build-testkernel.sh" test >/dev/null 2>"$res/testkernel.log"
+	"$here/build-testkernel.sh" test-6.12 >/dev/null 2>"$res/testkernel-6.12.log"
+} &
 
 stage "unit (GoogleTest)"
 if cmake -S . -B build -G Ninja >"$res/cmake.log" 2>&1 && ninja -C build >>"$res/cmake.log" 2>&1; then
@@ -175,10 +178,12 @@ builds=("build_job test")
 for k in $NETDROP_MATRIX $NETDROP_RT_KVERS; do
 	builds+=("build_job $k")
 done
+# The 6.12 test kernel (KUnit only) is built after the 7.2 one: last.
+builds+=("build_job test-6.12")
 pool 2 build "${builds[@]}"
 # Each compile probe against what that kernel's headers declare.
 built=
-for k in $NETDROP_MATRIX $NETDROP_RT_KVERS test; do
+for k in $NETDROP_MATRIX $NETDROP_RT_KVERS test test-6.12; do
 	ok_kernel "$k" && built="$built $k"
 done
 # shellcheck disable=SC2086
@@ -229,7 +234,7 @@ else
 	done
 	jobs+=("dkms-check.sh; r=\$?; deb-check.sh && [ \$r = 0 ]")
 fi
-jobs+=("ND_GUEST_CPUS=1 kunit.sh" "ND_GUEST_CPUS=1 bench-selftest.sh" "fuzz.sh 10")
+jobs+=("ND_GUEST_CPUS=1 kunit.sh test" "ND_GUEST_CPUS=1 kunit.sh test-6.12" "ND_GUEST_CPUS=1 bench-selftest.sh" "fuzz.sh 10")
 pool 2 job "${jobs[@]}"
 
 "$here/reliability-figures.sh" >&2

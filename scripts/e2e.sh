@@ -69,7 +69,7 @@ for k in $kernels; do
 	# ND_KMEMLEAK=1 (make e2e-kasan) also scans for leaks after the suite.
 	timeout=$((120 + 200 * ${#run[@]}))
 	append=
-	if [ "$k" = test ]; then
+	if netdrop_is_testkernel "$k"; then
 		timeout=$((600 + 300 * ${#run[@]}))
 		[ "${ND_KMEMLEAK:-0}" = 1 ] && append=kmemleak=on && timeout=$((timeout + 900))
 	fi

@@ -30,13 +30,29 @@ NETDROP_KERNELS="
 # shrinks silently).
 NETDROP_CACHE=${NETDROP_CACHE:-$HOME/.cache/netdrop}
 
-# The KUnit + KASAN + lockdep + DEBUG_PREEMPT test kernel: built from this
-# Debian source package of this suite (scripts/build-testkernel.sh).  7.x,
-# because from 7.0 tracepoints call their probes preemptibly (srcu_fast)
-# and DEBUG_PREEMPT then reports any per-CPU access the probe makes
-# without preemption disabled.
-NETDROP_TESTKERNEL_SOURCE=linux-source-7.2
-NETDROP_TESTKERNEL_SUITE=sid
+# The KUnit + KASAN + lockdep + DEBUG_PREEMPT test kernels, built from
+# Debian source packages (scripts/build-testkernel.sh).  One line a kernel:
+# NAME SOURCE-PACKAGE SUITE.  NAME is what build-kmod.sh, vm-run.sh and
+# e2e.sh take as a kernel.
+#   test       7.x, because from 7.0 tracepoints call their probes
+#              preemptibly (srcu_fast) and DEBUG_PREEMPT then reports any
+#              per-CPU access the probe makes without preemption disabled.
+#   test-6.12  bookworm's 6.12 (bookworm-security, like its 6.12 images):
+#              its own tracepoint prototype, reason subsystems and reset
+#              reasons under KUnit.
+NETDROP_TESTKERNELS="
+test linux-source-7.2 sid
+test-6.12 linux-source-6.12 bookworm
+"
+# netdrop_testkernel NAME: "SOURCE-PACKAGE SUITE" of a test kernel, or
+# nothing when NAME is not one.
+netdrop_testkernel() {
+	echo "$NETDROP_TESTKERNELS" | awk -v n="$1" '$1 == n {print $2, $3}'
+}
+# netdrop_is_testkernel NAME: true for a test kernel's name.
+netdrop_is_testkernel() {
+	[ -n "$(netdrop_testkernel "$1")" ]
+}
 
 # What a suite's chroot holds besides the headers (scripts/suite-chroot.sh).
 NETDROP_CHROOT_PACKAGES="make kmod dkms ca-certificates"

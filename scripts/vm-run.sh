@@ -52,8 +52,8 @@ pwd >"$out/cwd"
 cache="${NETDROP_CACHE:-$HOME/.cache/netdrop}"
 mkdir -p "$cache"
 cmdline="console=ttyS0 panic=-1 net.ifnames=0 mitigations=off"
-if [ "$kver" = test ]; then
-	tk=$("$here/build-testkernel.sh")
+if netdrop_is_testkernel "$kver"; then
+	tk=$("$here/build-testkernel.sh" "$kver")
 	kernel="$tk/arch/x86/boot/bzImage"
 	initrd=()
 	cmdline="$cmdline root=hostroot rootfstype=9p ro"

@@ -9,7 +9,9 @@
 # same window: UdpRcvbufErrors and UdpNoPorts in the server, UdpOutDatagrams
 # in the blocked client.  A fourth: an nft rule drops 10.0.2.7's datagrams
 # to 9300; explain names its table, chain, handle and text, the handle and
-# count as nft itself lists them.
+# count as nft itself lists them.  A recording of the same window
+# (record --netns srv) explained later gives the same findings, and its
+# hook inventory names the nft chain that ran before the third-party hook.
 . "$ND_TOP/tests/e2e/lib.sh"
 nd_load
 nd_load_fixture block_src=10.0.2.8
@@ -37,7 +39,9 @@ handle=$(ip netns exec srv nft -a list chain ip t49 in | sed -n 's/.*dport 9300 
 ex=$!
 "$ND_CTL" explain --netns srv --duration 120 >/tmp/explain.txt 2>&1 &
 ext=$!
-nd_wait_capturing 2
+"$ND_CTL" record --netns srv --duration 120 -o /tmp/window.ndr 2>/tmp/record.err &
+rec=$!
+nd_wait_capturing 3
 kstat_snap srv /tmp/srv.before
 kstat_snap c8 /tmp/c8.before
 udp c8 10.0.0.3 9100 12 >/dev/null                 # the third-party hook
@@ -48,8 +52,9 @@ sleep 1
 kstat_snap srv /tmp/srv.after
 kstat_snap c8 /tmp/c8.after
 # Ctrl-C ends the window (the 120 s are a bound, never reached).
-kill -INT $ex $ext
+kill -INT $ex $ext $rec
 wait $ex || { cat /tmp/explain.err; fail "explain --json"; }
+wait $rec || { cat /tmp/record.err; fail "record"; }
 wait $ext || { cat /tmp/explain.txt; fail "explain"; }
 cat /tmp/explain.txt
 kill "$full"
@@ -93,3 +98,15 @@ assert_contains /tmp/explain.txt "a netfilter hook of the third-party module res
 	"text: the hook, in words"
 assert_contains /tmp/explain.txt "nothing listens on udp 10.0.0.3:9200" "text: the closed port, in words"
 assert_contains /tmp/explain.txt "iptables and nft did not drop these packets" "text: the firewall is cleared"
+
+# The recording, explained after the fact: the same findings, in the same
+# order, with the same counts and names.
+"$ND_CTL" explain /tmp/window.ndr --json >/tmp/explain-file.json || fail "explain FILE --json"
+"$ND_CTL" explain /tmp/window.ndr >/tmp/explain-file.txt || fail "explain FILE"
+keys='[.kind, .count, .hook_function, .port, .owner, .table, .rule, .rule_text]'
+assert_eq "$(jq -c "$keys" /tmp/explain-file.json)" "$(jq -c "$keys" /tmp/explain.json)" \
+	"explain FILE: the live window's findings, counts, sockets and rules"
+assert_contains /tmp/explain-file.txt "nft t49 in, priority 0, runs before it: passed them" \
+	"explain FILE: the recorded hook inventory names the nft chain beside the third-party hook"
+"$ND_CTL" explain /tmp/window.ndr --duration 5 >/tmp/bad.out 2>&1 && fail "explain FILE --duration accepted"
+assert_eq "$(wc -l </tmp/bad.out)" 1 "explain FILE --duration: a one-line error"

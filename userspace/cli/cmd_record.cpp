@@ -9,6 +9,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "explain_context.hpp"
+#include "explain_window.hpp"
 #include "recfile.hpp"
 #include "record.hpp"
 #include "session.hpp"
@@ -29,11 +31,15 @@ int cmd_record(const Args& args) {
   po::variables_map vm;
   if (!parse(args, d, "record -o FILE [OPTIONS]", R"(  netdropctl record -o drops.ndr --duration 30
   netdropctl record -o drops.ndr --stack --snaplen 128 --src 10.0.2.8
+  netdropctl record -o srv.ndr --netns srv -d 60   # then: netdropctl explain srv.ndr
 )",
              vm))
     return 0;
   Live live(fa, ca);
   RecordWriter w(path);
+  // What `explain FILE` needs besides the records, read at the edges.
+  ExplainWindow window;
+  window.begin(live, fa.netns);
   w.write_section(SectionType::info, &live.session.info(), sizeof(netdrop_info));
   std::string reasons;
   for (const Reason& r : live.reasons) reasons += fmt::format("{} {}\n", r.value, r.name);
@@ -67,6 +73,9 @@ int cmd_record(const Args& args) {
   flush_batch();
   std::string syms = live.symbols.subset_text(addrs);
   w.write_section(SectionType::symbols, syms.data(), syms.size());
+  window.end(live);
+  std::string context = format_explain_context(window.in, window.taints);
+  w.write_section(SectionType::explain_context, context.data(), context.size());
   netdrop_stats st = live.session.stats();
   w.write_section(SectionType::stats, &st, sizeof(st));
   w.flush();

@@ -145,7 +145,27 @@ void hook_keys(Finding& f, const ExplainHook& h) {
   f.keys["priority"] = std::to_string(h.priority);
 }
 
-Finding third_party_hook(const DropGroup& g, bool firewall_dropped) {
+// The other hooks of the inventory at a hook's point and namespace, the
+// firewall's among them: "iptable_filter_hook [iptable_filter] (filter,
+// priority 0)".
+std::vector<std::string> neighbours(const ExplainInput& in, const ExplainHook& h, uint32_t netns) {
+  std::vector<std::string> out;
+  for (const ExplainHook& o : in.hooks) {
+    if (o.family != h.family || o.hook != h.hook || o.netns != netns || o.function == h.function) continue;
+    std::string what = o.type == "nftables" ? fmt::format("nft {} {}", o.table, o.chain)
+                       : o.xtables          ? fmt::format("iptables {}", o.table)
+                       : o.type == "bpf"    ? std::string("bpf")
+                                            : std::string("other");
+    out.push_back(fmt::format("{}{} ({}, priority {}, {})", o.function, o.module.empty() ? "" : " [" + o.module + "]",
+                              what, o.priority,
+                              o.priority < h.priority   ? "runs before it: passed them"
+                              : o.priority > h.priority ? "runs after it: never saw them"
+                                                        : "same priority"));
+  }
+  return out;
+}
+
+Finding third_party_hook(const ExplainInput& in, const DropGroup& g, bool firewall_dropped) {
   const ExplainDrop& d = *g.front();
   const ExplainHook& h = *d.hook;
   Finding f = finding("third-party-hook");
@@ -160,6 +180,12 @@ Finding third_party_hook(const DropGroup& g, bool firewall_dropped) {
   f.evidence.push_back(firewall_dropped
                            ? "iptables and nft did not drop these packets (they dropped others: see below)"
                            : "iptables and nft did not drop these packets: no firewall hook returned NF_DROP");
+  if (!in.hooks.empty()) {
+    auto others = neighbours(in, h, d.netns);
+    f.evidence.push_back(others.empty()
+                             ? fmt::format("no other hook is registered at {} {}", h.family, h.hook)
+                             : fmt::format("the other hooks at {} {}: {}", h.family, h.hook, fmt::join(others, "; ")));
+  }
   f.next = fmt::format(
       "ask who installed {} and what it filters (modinfo {}); `netdropctl dump-hooks --hook {}` "
       "lists it beside the firewall's hooks",
@@ -502,7 +528,7 @@ std::vector<Finding> explain(const ExplainInput& in) {
   for (const auto& [key, g] : groups) {
     const std::string& kind = key.first;
     if (kind == "third-party-hook")
-      out.push_back(third_party_hook(g, firewall_dropped));
+      out.push_back(third_party_hook(in, g, firewall_dropped));
     else if (kind == "firewall")
       out.push_back(firewall(in, g));
     else if (kind == "hook")

@@ -32,6 +32,7 @@ struct ExplainHook {
   bool xtables = false;      // an iptables/ip6tables/ebtables table's hook
   bool third_party = false;  // not part of the running kernel's build
   std::string taint;         // "out-of-tree, unsigned", with third_party
+  uint32_t netns = 0;        // in the hook inventory (a drop has its own)
 };
 
 struct ExplainDrop {
@@ -79,6 +80,8 @@ struct ExplainInput {
   std::vector<ExplainReset> resets;
   Counters before, after;  // counters at the window's edges
   std::vector<ExplainSocket> sockets;
+  // The hook inventory of the namespace at the window's start.
+  std::vector<ExplainHook> hooks;
   std::map<std::string, std::string> sysctls;  // "net.core.rmem_max" -> value
   // nf_tables rules of the namespace at the window's edges (libnftnl).
   std::vector<NftRule> rules_before, rules_after;

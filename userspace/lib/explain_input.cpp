@@ -81,6 +81,23 @@ ExplainReset explain_reset(const Reset& r) {
   return e;
 }
 
+ExplainHook explain_hook(const Hook& h) {
+  ExplainHook e;
+  e.function = h.function();
+  e.module = h.module();
+  e.family = pf_name(h.raw.pf);
+  e.hook = hook_name(h.raw.pf, h.raw.hooknum);
+  e.type = h.raw.ops_type == NETDROP_HOOK_NFTABLES ? "nftables" : h.raw.ops_type == NETDROP_HOOK_BPF ? "bpf" : "";
+  e.table = h.table();
+  e.chain = h.chain();
+  e.priority = h.raw.priority;
+  e.xtables = e.type.empty() && !e.table.empty();
+  e.third_party = h.third_party();
+  if (e.third_party) e.taint = describe_taint(h.taint);
+  e.netns = h.netns;
+  return e;
+}
+
 std::map<std::string, std::string> read_explain_sysctls(const std::string& root) {
   std::map<std::string, std::string> out;
   for (std::string name : {"net.core.rmem_default", "net.core.rmem_max", "net.core.netdev_max_backlog",

@@ -6,6 +6,7 @@
 
 #include "explain.hpp"
 #include "format.hpp"
+#include "hooks.hpp"
 #include "record.hpp"
 
 namespace netdrop {
@@ -13,6 +14,8 @@ namespace netdrop {
 // taints: module -> /sys/module/NAME/taint, filled as modules are met.
 ExplainDrop explain_drop(const Drop& d, ViewContext& ctx, std::map<std::string, std::string>& taints);
 ExplainReset explain_reset(const Reset& r);
+// A hook of the inventory (dump-hooks), with its module's taint.
+ExplainHook explain_hook(const Hook& h);
 
 // The sysctls that bound what explain reports (socket buffers, backlog),
 // read from root/proc/sys.

@@ -1,6 +1,7 @@
 // netdropctl record files: raw records plus what is needed to read them on
 // another machine (module info with the clock offsets, reason names, the
-// kallsyms lines for every address seen, final statistics).
+// kallsyms lines for every address seen, final statistics, and what
+// `explain FILE` needs: counters, sockets, rules and hooks).
 //
 // Format: 8-byte magic "NDREC01\n", then sections, each
 //   u32 type, u32 zero, u64 length, payload, zero padding to 8 bytes.
@@ -20,12 +21,13 @@
 namespace netdrop {
 
 enum class SectionType : uint32_t {
-  info = 1,           // struct netdrop_info
-  reasons = 2,        // text: "value name\n"
-  symbols = 3,        // kallsyms-format text
-  records = 4,        // raw records, back to back
-  stats = 5,          // struct netdrop_stats
-  reset_reasons = 6,  // text: "value name\n"
+  info = 1,             // struct netdrop_info
+  reasons = 2,          // text: "value name\n"
+  symbols = 3,          // kallsyms-format text
+  records = 4,          // raw records, back to back
+  stats = 5,            // struct netdrop_stats
+  reset_reasons = 6,    // text: "value name\n"
+  explain_context = 7,  // text: explain_context.hpp
 };
 
 class RecordWriter {
@@ -51,6 +53,7 @@ struct Recording {
   std::vector<std::byte> records;
   netdrop_stats stats{};
   bool has_stats = false;
+  std::string explain_context;  // empty in recordings made before it
 };
 
 // Reads a whole record file; throws UsageError naming the file and the

@@ -110,3 +110,11 @@ assert_contains /tmp/explain-file.txt "nft t49 in, priority 0, runs before it: p
 	"explain FILE: the recorded hook inventory names the nft chain beside the third-party hook"
 "$ND_CTL" explain /tmp/window.ndr --duration 5 >/tmp/bad.out 2>&1 && fail "explain FILE --duration accepted"
 assert_eq "$(wc -l </tmp/bad.out)" 1 "explain FILE --duration: a one-line error"
+
+# The drivers' own statistics that explain reads (ethtool's ioctl): the
+# srv veth's, as netdropctl counters shows them, equal ethtool -S's.
+"$ND_CTL" counters --netns srv --all --json | jq -r 'select(.counter | startswith("ethtool.eth0.")) |
+	"\(.counter | ltrimstr("ethtool.eth0.")) \(.value)"' | sort >/tmp/nd-ethtool.txt
+ip netns exec srv ethtool -S eth0 | sed -n 's/^ *\([^:]*\): \([0-9]*\)$/\1 \2/p' | sort >/tmp/ethtool.txt
+assert_ge "$(wc -l </tmp/ethtool.txt)" 1 "ethtool -S eth0 lists the veth's statistics"
+assert_eq "$(cat /tmp/nd-ethtool.txt)" "$(cat /tmp/ethtool.txt)" "counters: ethtool.eth0.* = ethtool -S eth0"

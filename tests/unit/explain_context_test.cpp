@@ -132,3 +132,40 @@ TEST(ExplainContext, ThirdPartyFindingNamesTheOtherHooks) {
 
 }  // namespace
 }  // namespace netdrop
+
+namespace netdrop {
+namespace {
+
+// A driver that counts its losses only in ethtool -S: an unexplained
+// finding of its own; where the device's counters moved too, one finding,
+// with the driver's statistics as evidence.
+TEST(ExplainDriver, EthtoolOnlyLossIsItsOwnFinding) {
+  ExplainInput in{.seconds = 10};
+  in.before["ethtool.eth0.rx_queue_0_drops"] = 100;
+  in.after["ethtool.eth0.rx_queue_0_drops"] = 112;
+  in.before["ethtool.eth0.rx_queue_0_packets"] = 1;
+  in.after["ethtool.eth0.rx_queue_0_packets"] = 900;
+  in.before["ethtool.eth0.100.rx_drops"] = 0;  // a VLAN: not eth0's
+  in.after["ethtool.eth0.100.rx_drops"] = 0;
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 1U);
+  EXPECT_EQ(f[0].kind, "unexplained");
+  EXPECT_EQ(f[0].count, 12U);
+  EXPECT_EQ(f[0].keys.at("device"), "eth0");
+  EXPECT_EQ(f[0].keys.at("counter"), "ethtool.eth0.rx_queue_0_drops");
+  EXPECT_EQ(f[0].keys.at("layer"), "the driver (ethtool -S)");
+  ASSERT_FALSE(f[0].evidence.empty());
+  EXPECT_EQ(f[0].evidence[0], "ethtool -S eth0: rx_queue_0_drops +12");
+
+  in.before["dev.eth0.rx_dropped"] = 3;
+  in.after["dev.eth0.rx_dropped"] = 15;
+  f = explain(in);
+  ASSERT_EQ(f.size(), 1U);
+  EXPECT_EQ(f[0].keys.at("counter"), "dev.eth0.rx_dropped");
+  std::string ev;
+  for (const auto& e : f[0].evidence) ev += e + "\n";
+  EXPECT_NE(ev.find("ethtool -S eth0: rx_queue_0_drops +12"), std::string::npos) << ev;
+}
+
+}  // namespace
+}  // namespace netdrop

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "ethtool.hpp"
 #include "fileio.hpp"
 
 namespace netdrop {
@@ -106,6 +107,8 @@ Counters read_counters(const std::string& root) {
         if (to_u64(text, v)) c[fmt::format("dev.{}.{}", dev, stat)] = v;
       }
     }
+    // The drivers' own statistics are only asked of the live system.
+    if (root.empty()) read_ethtool_stats(devs, c);
   }
   return c;
 }

@@ -1,5 +1,5 @@
 // Kernel counters that explain drops: /proc/net/snmp, snmp6, netstat,
-// softnet_stat and per-device statistics.
+// softnet_stat, per-device statistics and the drivers' own (ethtool -S).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,8 @@
 namespace netdrop {
 
 // "IpInDiscards" -> value, "softnet.cpu0.dropped" -> value,
-// "dev.eth0.rx_dropped" -> value.
+// "dev.eth0.rx_dropped" -> value, "ethtool.eth0.rx_queue_0_drops" -> value
+// (the driver's own, ethtool.hpp).
 using Counters = std::map<std::string, uint64_t>;
 
 // Parses the two-line "Proto: names" / "Proto: values" format of

@@ -59,8 +59,14 @@ void ExplainWindow::end(Live& live) {
   in.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   in.after = read_counters();
   in.rules_after = rules(*this);
-  in.sockets = read_sockets(netns);
-  find_owners(in.sockets);
+  // Without sock_diag (no inet_diag module), findings still come, without
+  // the socket evidence.
+  try {
+    in.sockets = read_sockets(netns);
+    find_owners(in.sockets);
+  } catch (const SystemError& e) {
+    fmt::print(stderr, "netdropctl: no sockets: {}\n", e.what());
+  }
   netdrop_stats st = live.session.stats();
   in.recorded = st.recorded;
   in.lost = st.lost;

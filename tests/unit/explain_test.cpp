@@ -136,6 +136,10 @@ TEST(Explain, InputAndOutputPathsReadDifferently) {
   EXPECT_NE(joined(b[0]).find("SYN_RECV sockets: 1; TcpRetransSegs +2"), std::string::npos) << joined(b[0]);
   EXPECT_NE(joined(a[0]).find("only the chain is"), std::string::npos);
   EXPECT_NE(a[0].next.find("nft -a list chain ip filter input"), std::string::npos) << a[0].next;
+  EXPECT_EQ(a[0].keys.at("path"), "input");
+  EXPECT_EQ(a[0].keys.at("syn_recv"), "0");
+  EXPECT_EQ(b[0].keys.at("path"), "output");
+  EXPECT_EQ(b[0].keys.at("syn_recv"), "1");
 }
 
 TEST(Explain, NoSocketCheckedAgainstTheSockets) {

@@ -193,10 +193,14 @@ Finding third_party_hook(const ExplainInput& in, const DropGroup& g, bool firewa
   return f;
 }
 
-std::string path_evidence(const ExplainInput& in, const ExplainHook& h, uint32_t netns) {
-  size_t synrecv = std::count_if(in.sockets.begin(), in.sockets.end(), [&](const ExplainSocket& s) {
+size_t syn_recv_sockets(const ExplainInput& in, uint32_t netns) {
+  return std::count_if(in.sockets.begin(), in.sockets.end(), [&](const ExplainSocket& s) {
     return s.proto == "tcp" && s.state == "syn-recv" && s.netns == netns;
   });
+}
+
+std::string path_evidence(const ExplainInput& in, const ExplainHook& h, uint32_t netns) {
+  size_t synrecv = syn_recv_sockets(in, netns);
   auto counters = moved(in, {"TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPSynRetrans"});
   std::string c = counters.empty() ? "no retransmission counter moved" : fmt::format("{}", fmt::join(counters, ", "));
   if (input_path(h.hook))
@@ -294,6 +298,8 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
                              : "only the table is known: iptables-legacy rules are not read");
   }
   f.evidence.push_back(path_evidence(in, h, d.netns));
+  f.keys["path"] = input_path(h.hook) ? "input" : "output";
+  f.keys["syn_recv"] = std::to_string(syn_recv_sockets(in, d.netns));
   if (m.rule != nullptr)
     f.next = fmt::format(
         "nft -a list chain {} {} {}: handle {} is the rule; change it, or let these packets in "

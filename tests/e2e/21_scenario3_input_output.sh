@@ -4,7 +4,7 @@
 # table, and (nft backend) which chain; legacy iptables names its table.
 # explain, over the same window, reads the two cases differently: a
 # firewall finding on the input path with no SYN_RECV socket, or on the
-# output path with the server's SYN_RECV socket; its count equals the
+# output path with the SYN_RECV sockets ss lists then; its count equals the
 # iptables rule's own packet counter, and it names that rule's handle.
 . "$ND_TOP/tests/e2e/lib.sh"
 nd_load
@@ -13,6 +13,7 @@ mk_client c2 172.17.0.2
 ip -n srv addr add 172.17.0.1/16 dev eth0
 ip netns exec srv sh -c 'nc -l -k -p 3306 >/dev/null 2>&1 &'
 sleep 0.3
+assert_eq "$(ip netns exec srv ss -Htln 'sport = :3306' | wc -l)" 1 "the service listens on 3306 (ss)"
 
 # rule_counter NAME: the packets of the DROP rule in chain NAME (upper case).
 rule_counter() {
@@ -40,6 +41,7 @@ run_case() {
 	# The rule's counter on both sides of the window's end: the server may
 	# retransmit a SYN-ACK right then.
 	rule_pkts=$(rule_counter "$name")
+	synrecv=$(ip netns exec srv ss -Htn state syn-recv | wc -l)
 	if [ -n "$ex" ]; then
 		kill -INT $ex
 		wait $ex || { cat "/tmp/$name.explain.err"; fail "$name: explain"; }
@@ -80,13 +82,16 @@ explain_case() {
 	assert_contains <(echo "$f" | jq -r .rule_text) "drop" "$1: and the rule's text"
 }
 explain_case input input 0
+assert_eq "$synrecv" 0 "input: ss lists no SYN_RECV socket in srv"
 
 run_case output iptables -A OUTPUT -p tcp --sport 3306 -d 172.17.0.2 -j DROP
 python3 "$ND_TOOLS/jsoncheck.py" hook /tmp/output.json hook=local-out family=ipv4 type=nftables table=filter chain=OUTPUT \
 	|| fail "OUTPUT: hook local-out, nft table filter chain OUTPUT"
 echo "ok: OUTPUT drop attributed to local-out, filter/OUTPUT"
 assert_ge "$(json_count /tmp/output.json src=172.17.0.1 sport=3306)" 1 "OUTPUT: the server's SYN-ACKs are dropped"
-explain_case output output 1
+echo "the OUTPUT drops' TCP flags: $(jq -r .tcp_flags /tmp/output.json | sort | uniq -c | tr -s ' \n' ' ')"
+# The server's half-open connection, as ss lists it at the window's end.
+explain_case output output "$synrecv"
 
 # Legacy x_tables is optional from 7.x (CONFIG_IP_NF_IPTABLES_LEGACY;
 # Debian's 7.2 RT kernel has none): said, not counted, where it is absent.

@@ -101,6 +101,7 @@ status_line $? install install-check.sh
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
 core=$(pick 10 11 12 16 20 30 42 43 46 47 48 49)
 stress=$(pick 40 41)
+rtcore=$(pick 10 12 20 30 46 48)
 kasan=$(pick 12 17 20 25 48)
 # full: every scenario but the 1-vCPU fuzzer and stress run (both run with
 # 2 vCPUs on the RT kernels and under KASAN).
@@ -219,13 +220,19 @@ if [ "$quick" != 1 ]; then
 		ok_kernel "$k" || continue
 		case $k in 6.12.* | 5.10.*) ;; *) jobs+=("$(e2e_job 1 "$k" core "$core")") ;; esac
 	done
+	# An RT kernel whose probes are called preemptibly (7.x) gets the whole
+	# core set, and a stress guest with the module's debug build.  One whose
+	# probes are not (6.12 RT: the same probe contexts as 6.12, whose full
+	# set runs above) gets one 2-vCPU guest: the scenarios that drive the
+	# probe, the ring, the verdict probes and resets (rtcore), then the
+	# stress scenarios.
 	for k in $NETDROP_RT_KVERS; do
 		ok_kernel "$k" || continue
-		jobs+=("$(e2e_job 1 "$k" core "$core")")
 		if preemptible_probes "$k"; then
+			jobs+=("$(e2e_job 1 "$k" core "$core")")
 			jobs+=("ND_DEBUG=1 $(e2e_job 2 "$k" stress "$stress $task")")
 		else
-			jobs+=("$(e2e_job 2 "$k" stress "$stress $task")")
+			jobs+=("$(e2e_job 2 "$k" rt "$rtcore $stress $task")")
 		fi
 	done
 else

@@ -1,12 +1,12 @@
 #!/bin/bash
 # Prints the Reliability table of README.md from the last stress guests'
-# logs (build/e2e/KVER-stress/).
+# logs (build/e2e/KVER-stress/, KVER-rt/).
 top=$(cd "$(dirname "$0")/.." && pwd)
 echo "| kernel | fuzzer calls | stress sessions | drops seen by the record-everything session | reloads | kernel reports |"
 echo "|---|---|---|---|---|---|"
-for d in "$top"/build/e2e/*-stress; do
+for d in "$top"/build/e2e/*-stress "$top"/build/e2e/*-rt; do
 	[ -d "$d" ] || continue
-	k=$(basename "$d" -stress)
+	k=$(basename "$d"); k=${k%-stress}; k=${k%-rt}
 	calls=$(sed -n 's/^calls //p' "$d/e2e-40_device_fuzz.log" 2>/dev/null)
 	sessions=$(sed -n 's/^\(worker [0-9]*\|everything\): \([0-9]*\) sessions.*/\2/p' "$d/e2e-41_stress.log" 2>/dev/null |
 		awk '{s += $1} END {print s + 0}')

@@ -84,11 +84,14 @@ status_line $? install install-check.sh
 #   core    capture, filters, loss accounting, record/report, hooks and
 #           verdict attribution, resets, container scope, malformed
 #           packets, the tracefs agreement (46), the filters and views
-#           (47), BPF netfilter hooks (48), explain (49): 5.10, 6.1, 7.2 and both
-#           PREEMPT_RT kernels
+#           (47), BPF netfilter hooks (48), explain (49): 5.10, 6.1, 7.2 and
+#           RT 7.2
+#   rtcore  capture, loss accounting, verdict attribution, resets, the
+#           tracefs agreement, BPF netfilter hooks, then the stress set, in
+#           one 2-vCPU guest: RT 6.12 (probes not called preemptibly)
 #   stress  the device fuzzer, the stress run and the task-context drop
-#           stress, 2 vCPUs: both PREEMPT_RT kernels (with the module's
-#           debug build where probes are called preemptibly)
+#           stress, 2 vCPUs: RT 7.2 (with the module's debug build: probes
+#           called preemptibly); RT 6.12 in its rtcore guest
 #   KASAN   the KASAN+lockdep+DEBUG_PREEMPT test kernel (7.2, probes called
 #           preemptibly): the scenarios that drive the most kernel code
 #           (ring, probe errors, verdicts, inline hooks, BPF netfilter

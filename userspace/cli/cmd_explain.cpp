@@ -55,19 +55,11 @@ std::vector<Finding> explain_file(const std::string& path, const FilterArgs& fa,
   Symbolizer symbols = Symbolizer::from_text(rec.symbols);
   FilterSpec spec = build_spec(fa, rec.reasons, drop_reasons_of(rec.info), symbols);
   ViewContext ctx = view_context(rec.info, rec.reasons, rec.reset_reasons, symbols);
-  Bytes all(rec.records.data(), rec.records.size());
-  for (size_t pos = 0; pos < all.size();) {
-    Event ev;
-    Decoded dec = decode_event(all.subspan(pos), ev);
-    if (dec.status == DecodeStatus::truncated || dec.status == DecodeStatus::malformed)
-      throw UsageError(fmt::format("{}: damaged record at byte {}", path, pos));
-    pos += dec.size;
-    if (dec.status != DecodeStatus::ok) continue;
-    if (ev.is_drop() && (spec.events & NETDROP_EV_DROP) != 0 && spec.matches(ev.drop))
-      in.drops.push_back(explain_drop(ev.drop, ctx, taints));
-    if (ev.is_reset() && (spec.events & NETDROP_EV_RESET) != 0 && spec.matches(ev.reset))
-      in.resets.push_back(explain_reset(ev.reset));
-  }
+  for_each_event(rec, path, [&](const Event& ev) {
+    if (!spec.wants(ev)) return;
+    if (ev.is_drop()) in.drops.push_back(explain_drop(ev.drop, ctx, taints));
+    if (ev.is_reset()) in.resets.push_back(explain_reset(ev.reset));
+  });
   if (rec.has_stats) {
     in.recorded = rec.stats.recorded;
     in.lost = rec.stats.lost;

@@ -51,25 +51,16 @@ int cmd_report(const Args& args) {
   StreamView view;
   view.json = json;
   if (!pcap.empty()) view.pcap.emplace(pcap);
-  Bytes all(rec.records.data(), rec.records.size());
   try {
-    for (size_t pos = 0; pos < all.size();) {
-      Event ev;
-      Decoded dec = decode_event(all.subspan(pos), ev);
-      if (dec.status == DecodeStatus::truncated || dec.status == DecodeStatus::malformed)
-        throw UsageError(fmt::format("{}: damaged record at byte {}", path, pos));
-      pos += dec.size;
-      if (dec.status != DecodeStatus::ok) continue;
-      bool want = ev.is_drop() ? (spec.events & NETDROP_EV_DROP) != 0 && spec.matches(ev.drop)
-                               : (spec.events & NETDROP_EV_RESET) != 0 && spec.matches(ev.reset);
-      if (!want) continue;
+    for_each_event(rec, path, [&](const Event& ev) {
+      if (!spec.wants(ev)) return;
       if (summary && ev.is_drop())
         sum.add(ev.drop, ctx);
       else if (summary)
         sum.add(ev.reset, ctx);
       else
         view.show(ev, ctx);
-    }
+    });
     if (summary) print_summary(sum, top, json, ctx, "total");
     out_flush();
   } catch (const PipeClosed&) {

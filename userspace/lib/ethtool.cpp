@@ -6,23 +6,14 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstring>
+
+#include "session.hpp"
 
 namespace netdrop {
 
 namespace {
-
-struct Socket {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  Socket() = default;
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  ~Socket() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 bool ethtool(int fd, const std::string& dev, void* cmd) {
   ifreq ifr{};
@@ -65,9 +56,9 @@ void read_device(int fd, const std::string& dev, Counters& out) {
 }  // namespace
 
 void read_ethtool_stats(const std::vector<std::string>& devs, Counters& out) {
-  Socket s;
-  if (s.fd < 0) return;
-  for (const std::string& dev : devs) read_device(s.fd, dev, out);
+  Fd s(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (s.get() < 0) return;
+  for (const std::string& dev : devs) read_device(s.get(), dev, out);
 }
 
 }  // namespace netdrop

@@ -467,18 +467,26 @@ bool is_driver_drop(std::string_view name) {
   return false;
 }
 
-// "ethtool -S eth0: rx_queue_0_drops +12, ..." for the device's driver
-// statistics of lost packets that moved; nothing when none did.
-std::vector<std::string> driver_drops(const ExplainInput& in, const std::string& dev) {
-  std::vector<std::string> moved_here;
-  std::string prefix = fmt::format("ethtool.{}.", dev);
-  for (const auto& [name, v] : in.after)
-    if (name.starts_with(prefix) && name.find('.', prefix.size()) == std::string::npos &&
-        is_driver_drop(name.substr(prefix.size())))
-      if (uint64_t d = delta(in, name); d != 0)
-        moved_here.push_back(fmt::format("{} +{}", name.substr(prefix.size()), d));
-  if (moved_here.empty()) return {};
-  return {fmt::format("ethtool -S {}: {}", dev, fmt::join(moved_here, ", "))};
+// The drivers' statistics of lost packets (ethtool -S) that moved over the
+// window, by device, in name order: "ethtool.eth0.100.rx_drops" is
+// eth0.100's (a VLAN's name has dots, a statistic's not).
+using DriverLosses = std::map<std::string, std::vector<std::pair<std::string, uint64_t>>>;
+DriverLosses driver_losses(const ExplainInput& in) {
+  DriverLosses out;
+  for (const auto& [name, v] : in.after) {
+    if (!name.starts_with("ethtool.")) continue;
+    size_t dot = name.rfind('.');
+    if (dot <= 8 || !is_driver_drop(std::string_view(name).substr(dot + 1))) continue;
+    if (uint64_t d = delta(in, name); d != 0) out[name.substr(8, dot - 8)].emplace_back(name.substr(dot + 1), d);
+  }
+  return out;
+}
+
+// "ethtool -S eth0: rx_queue_0_drops +12, ..."
+std::string driver_evidence(const std::string& dev, const std::vector<std::pair<std::string, uint64_t>>& moved) {
+  std::vector<std::string> parts;
+  for (const auto& [stat, d] : moved) parts.push_back(fmt::format("{} +{}", stat, d));
+  return fmt::format("ethtool -S {}: {}", dev, fmt::join(parts, ", "));
 }
 
 std::vector<Finding> unexplained(const ExplainInput& in) {
@@ -496,6 +504,7 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
       {"dev.", ".rx_dropped", "the device (rx_dropped)", on_dev},
       {"dev.", ".tx_dropped", "the device's transmit path (tx_dropped)", on_dev},
   };
+  DriverLosses drivers = driver_losses(in);
   std::vector<Finding> out;
   for (const Layer& l : layers) {
     for (const auto& [name, v] : in.after) {
@@ -514,7 +523,7 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
       f.evidence.push_back(fmt::format("{} moved by {}; netdrop saw {} drop events that it counts", name, d, seen));
       if (uint64_t sq = delta_sum(in, "softnet.cpu", ".time_squeeze"); sq != 0)
         f.evidence.push_back(fmt::format("softnet time_squeeze +{} (softirq ran out of budget)", sq));
-      for (const std::string& e : driver_drops(in, dev)) f.evidence.push_back(e);
+      if (auto it = drivers.find(dev); it != drivers.end()) f.evidence.push_back(driver_evidence(dev, it->second));
       f.next = dev.empty() ? "raise net.core.netdev_max_backlog, or spread the load (RPS)"
                            : fmt::format("ethtool -S {}; ethtool -g {} (a bigger ring), IRQ affinity", dev, dev);
       out.push_back(std::move(f));
@@ -522,33 +531,25 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
   }
   // A driver that counts its drops only in its own statistics (ethtool -S),
   // where the device's counters above said nothing.
-  std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> by_dev;
-  for (const auto& [name, v] : in.after) {
-    if (!name.starts_with("ethtool.") || !is_driver_drop(name)) continue;
-    // "ethtool.eth0.100.rx_drops": a VLAN's name has dots, a statistic's not.
-    size_t dot = name.rfind('.');
-    if (dot <= 8) continue;
-    std::string dev = name.substr(8, dot - 8);
-    if (uint64_t d = delta(in, name); d != 0) by_dev[dev].emplace_back(name.substr(dot + 1), d);
-  }
-  for (const auto& [dev, moved_here] : by_dev) {
+  for (const auto& [dev, moved] : drivers) {
     bool said = std::any_of(out.begin(), out.end(), [&](const Finding& f) {
       auto it = f.keys.find("device");
       return it != f.keys.end() && it->second == dev;
     });
     if (said) continue;
-    uint64_t d = 0;
-    for (const auto& m : moved_here) d = std::max(d, m.second);
+    // The statistic that moved most: several may count the same packets.
+    const auto& [stat, d] =
+        *std::max_element(moved.begin(), moved.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     uint64_t seen =
-        std::count_if(in.drops.begin(), in.drops.end(), [&](const ExplainDrop& x) { return x.ifname == dev; });
+        std::count_if(in.drops.begin(), in.drops.end(), [&](const ExplainDrop& x) { return on_dev(x, dev); });
     if (seen >= d) continue;
     Finding f = finding("unexplained", d - seen);
-    f.keys["counter"] = fmt::format("ethtool.{}.{}", dev, moved_here.front().first);
+    f.keys["counter"] = fmt::format("ethtool.{}.{}", dev, stat);
     f.keys["device"] = dev;
     f.keys["layer"] = "the driver (ethtool -S)";
     f.what = fmt::format("{} packets were lost in the driver of {}, where no drop event is emitted", d - seen, dev);
     f.where = fmt::format("the driver of {} (its own statistics)", dev);
-    for (const std::string& e : driver_drops(in, dev)) f.evidence.push_back(e);
+    f.evidence.push_back(driver_evidence(dev, moved));
     f.evidence.push_back(fmt::format("netdrop saw {} drop events on {}", seen, dev));
     f.next = fmt::format("ethtool -S {}; ethtool -g {} (a bigger ring), the driver's XDP program if any", dev, dev);
     out.push_back(std::move(f));

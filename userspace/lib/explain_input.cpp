@@ -23,7 +23,7 @@ ExplainHook hook_of(const Drop& d, std::map<std::string, std::string>& taints) {
   e.module = fixed(n.module, sizeof(n.module));
   e.family = pf_name(h.pf);
   e.hook = hook_name(h.pf, h.hooknum);
-  e.type = h.ops_type == NETDROP_HOOK_NFTABLES ? "nftables" : h.ops_type == NETDROP_HOOK_BPF ? "bpf" : "";
+  e.type = ops_type_name(h.ops_type);
   e.table = fixed(n.table, sizeof(n.table));
   e.chain = fixed(n.chain, sizeof(n.chain));
   e.priority = h.priority;
@@ -87,7 +87,7 @@ ExplainHook explain_hook(const Hook& h) {
   e.module = h.module();
   e.family = pf_name(h.raw.pf);
   e.hook = hook_name(h.raw.pf, h.raw.hooknum);
-  e.type = h.raw.ops_type == NETDROP_HOOK_NFTABLES ? "nftables" : h.raw.ops_type == NETDROP_HOOK_BPF ? "bpf" : "";
+  e.type = ops_type_name(h.raw.ops_type);
   e.table = h.table();
   e.chain = h.chain();
   e.priority = h.raw.priority;

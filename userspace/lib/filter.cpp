@@ -191,4 +191,9 @@ bool FilterSpec::matches(const Reset& x) const {
   return true;
 }
 
+bool FilterSpec::wants(const Event& ev) const {
+  return ev.is_drop() ? (events & NETDROP_EV_DROP) != 0 && matches(ev.drop)
+                      : (events & NETDROP_EV_RESET) != 0 && matches(ev.reset);
+}
+
 }  // namespace netdrop

@@ -69,6 +69,8 @@ struct FilterSpec {
   [[nodiscard]] bool matches(const Drop& d) const;
   // Resets: addresses, ports, protocol (tcp), netns.
   [[nodiscard]] bool matches(const Reset& r) const;
+  // An event of a kind asked for (events) that matches.
+  [[nodiscard]] bool wants(const Event& ev) const;
   uint32_t events = 0;  // NETDROP_EV_*; 0 means drops
 };
 

@@ -125,7 +125,7 @@ void json_hook(std::string& out, const Drop& d) {
   fmt::format_to(std::back_inserter(o), "{}", h.priority);
   json_str(o, "family", pf_name(h.pf));
   json_str(o, "hook", hook_name(h.pf, h.hooknum));
-  json_str(o, "type", h.ops_type == NETDROP_HOOK_NFTABLES ? "nftables" : h.ops_type == NETDROP_HOOK_BPF ? "bpf" : "");
+  json_str(o, "type", ops_type_name(h.ops_type));
   json_str(o, "table", n.table);
   json_str(o, "chain", n.chain);
   o += '}';

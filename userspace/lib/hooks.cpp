@@ -201,8 +201,6 @@ void sort_hooks(std::vector<Hook>& hooks) {
   });
 }
 
-namespace {
-
 std::string_view ops_type_name(uint8_t t) {
   switch (t) {
     case NETDROP_HOOK_NFTABLES: return "nftables";
@@ -210,6 +208,8 @@ std::string_view ops_type_name(uint8_t t) {
     default: return "";
   }
 }
+
+namespace {
 
 std::string owner_text(const Hook& h) {
   if (h.raw.ops_type == NETDROP_HOOK_NFTABLES && !h.table().empty())

@@ -32,6 +32,9 @@ std::string module_taint(std::string_view module, const std::string& sysfs_root 
 std::string describe_taint(std::string_view taint);
 
 std::string_view pf_name(uint8_t pf);
+// enum netdrop_hook_ops_type as JSON and explain name it: "nftables",
+// "bpf", or "" for any other hook.
+std::string_view ops_type_name(uint8_t ops_type);
 std::string_view hook_name(uint8_t pf, uint8_t hooknum);
 // nft's names: ip, ip6, inet, arp, bridge, netdev.
 std::string_view nft_family_name(uint8_t family);

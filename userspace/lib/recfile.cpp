@@ -98,6 +98,18 @@ Recording parse_recording(const std::vector<std::byte>& bytes, const std::string
   return rec;
 }
 
+void for_each_event(const Recording& rec, const std::string& name, const std::function<void(const Event&)>& fn) {
+  Bytes all(rec.records.data(), rec.records.size());
+  for (size_t pos = 0; pos < all.size();) {
+    Event ev;
+    Decoded dec = decode_event(all.subspan(pos), ev);
+    if (dec.status == DecodeStatus::truncated || dec.status == DecodeStatus::malformed)
+      throw UsageError(fmt::format("{}: damaged record at byte {}", name, pos));
+    pos += dec.size;
+    if (dec.status == DecodeStatus::ok) fn(ev);
+  }
+}
+
 Recording read_recording(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));

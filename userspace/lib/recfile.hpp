@@ -12,10 +12,12 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "record.hpp"
 #include "session.hpp"
 
 namespace netdrop {
@@ -60,5 +62,10 @@ struct Recording {
 // problem when it is not one.
 Recording read_recording(const std::string& path);
 Recording parse_recording(const std::vector<std::byte>& bytes, const std::string& name);
+
+// Hands each decodable event of a recording to fn, in order; skips records
+// of kinds this version does not know.  Throws UsageError naming the file
+// and the byte of a damaged record.
+void for_each_event(const Recording& rec, const std::string& name, const std::function<void(const Event&)>& fn);
 
 }  // namespace netdrop

@@ -99,7 +99,15 @@ for k in $kinds; do
 	# No kind but garbage is ICMPv6; rx's own multicast listener reports,
 	# looped back to it, are freed with kfree_skb on 5.10.
 	[ "$k" = garbage ] || got=$((got - $(sed -n 's/^records-icmpv6 //p' "/tmp/$k.cmp")))
-	assert_eq "$got" "$want" "$k: netdrop's records in rx"
+	if [ "$k" = garbage ]; then
+		# A garbage frame that parses far enough can cost a second drop in
+		# rx (an ICMP error to its random source, whose neighbour never
+		# resolves); every frame costs at least one.  The hist above is
+		# the exact check.
+		assert_ge "$got" "$want" "$k: netdrop's records in rx"
+	else
+		assert_eq "$got" "$want" "$k: netdrop's records in rx"
+	fi
 	expected=$((expected + want))
 	names=$(kind_counter "$k" | tr '|' ' ')
 	[ -n "$names" ] || continue

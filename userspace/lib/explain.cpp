@@ -531,7 +531,11 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
   }
   // A driver that counts its drops only in its own statistics (ethtool -S),
   // where the device's counters above said nothing.
-  for (const auto& [dev, moved] : drivers) {
+  for (const auto& driver : drivers) {
+    // Named copies: a lambda may not capture a structured binding (C++20
+    // allows it, clang before 16 does not).
+    const std::string& dev = driver.first;
+    const auto& moved = driver.second;
     bool said = std::any_of(out.begin(), out.end(), [&](const Finding& f) {
       auto it = f.keys.find("device");
       return it != f.keys.end() && it->second == dev;

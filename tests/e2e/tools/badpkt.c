@@ -174,6 +174,13 @@ static void v4_opts(void)
 	memcpy(p + 12, (uint8_t[]){ 10, 9, 0, 1, 10, 9, 0, 2 }, 8);
 	for (int i = 20; i < 60; i++)
 		p[i] = rnd();
+	/*
+	 * The first option is never end-of-list or no-op, and its length (0
+	 * or 1) is below the minimum of 2: random bytes alone are sometimes a
+	 * valid list (an end-of-list byte first, about 1 round in 256).
+	 */
+	p[20] = 0x80 | (rnd() % 0x7f + 1);
+	p[21] = rnd() % 2;
 	memcpy(p + 10, (uint16_t[]){ csum(p, 60) }, 2);
 	udp(p + 60, 7402, 8);
 	send_frame(ETHERTYPE_IP, p, 68);

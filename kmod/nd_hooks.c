@@ -333,6 +333,27 @@ u64 nd_hooks_fingerprint(struct net *net, unsigned int *nr_hooks)
 	return fp;
 }
 
+struct net *nd_hooks_net(s32 netns_fd, const struct net *scope)
+{
+	struct net *net;
+
+	if (netns_fd >= 0) {
+		net = get_net_ns_by_fd(netns_fd);
+		if (IS_ERR(net))
+			return net;
+	} else if (netns_fd == -1) {
+		net = get_net(current->nsproxy->net_ns);
+	} else {
+		return ERR_PTR(-EINVAL);
+	}
+	/* A session scoped to one namespace lists that namespace only. */
+	if (scope && !net_eq(net, scope)) {
+		put_net(net);
+		return ERR_PTR(-EPERM);
+	}
+	return net;
+}
+
 int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs,
 		   const struct net *scope)
 {
@@ -343,20 +364,9 @@ int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs,
 
 	if (req->pad || want > 65536)
 		return -EINVAL;
-	if (req->netns_fd >= 0) {
-		net = get_net_ns_by_fd(req->netns_fd);
-		if (IS_ERR(net))
-			return PTR_ERR(net);
-	} else if (req->netns_fd == -1) {
-		net = get_net(current->nsproxy->net_ns);
-	} else {
-		return -EINVAL;
-	}
-	/* A session scoped to one namespace lists that namespace only. */
-	if (scope && !net_eq(net, scope)) {
-		put_net(net);
-		return -EPERM;
-	}
+	net = nd_hooks_net(req->netns_fd, scope);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
 	if (want) {
 		tmp = kvcalloc(want, sizeof(*tmp), GFP_KERNEL_ACCOUNT);
 		if (!tmp) {

@@ -29,6 +29,12 @@ u64 nd_hooks_fingerprint(struct net *net, unsigned int *nr_hooks);
 void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,
 		      struct netdrop_hook_entry *e);
 
+/*
+ * The namespace open at @netns_fd (-1: the caller's), referenced; -EPERM
+ * outside a session's @scope (NULL: any).
+ */
+struct net *nd_hooks_net(s32 netns_fd, const struct net *scope);
+
 int nd_hooks_ioctl(struct netdrop_hooks_req *req, bool addrs,
 		   const struct net *scope);
 

@@ -23,6 +23,7 @@
 #include "nd_hooks.h"
 #include "nd_netdev.h"
 #include "nd_session.h"
+#include "nd_vcount.h"
 
 static int nd_open(struct inode *inode, struct file *file)
 {
@@ -51,6 +52,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		struct netdrop_reasons_req reasons;
 		struct netdrop_hooks_req hooks;
 		struct netdrop_sessions_req sessions;
+		struct netdrop_verdicts_req verdicts;
 		u32 u32;
 	} *u;
 	long err;
@@ -72,6 +74,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case NETDROP_IOC_GET_REASONS:
 	case NETDROP_IOC_GET_HOOKS:
 	case NETDROP_IOC_GET_SESSIONS:
+	case NETDROP_IOC_GET_VERDICTS:
 	case NETDROP_IOC_SET_RING:
 	case NETDROP_IOC_SET_WATERMARK:
 		break;
@@ -110,6 +113,9 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case NETDROP_IOC_GET_SESSIONS:
 		err = nd_list_sessions(s, &u->sessions);
+		break;
+	case NETDROP_IOC_GET_VERDICTS:
+		err = nd_verdicts_ioctl(&u->verdicts, s->show_addrs, s->scope);
 		break;
 	case NETDROP_IOC_GET_REASONS:
 		if (u->reasons.kind > NETDROP_REASONS_RESET) {
@@ -189,24 +195,31 @@ static struct miscdevice nd_misc = {
 
 static int __init nd_init(void)
 {
-	int err = nd_netdev_init();
+	int err = nd_vcount_init();
 
 	if (err)
 		return err;
+	err = nd_netdev_init();
+	if (err)
+		goto fail_vcount;
 	err = misc_register(&nd_misc);
-	if (err) {
-		nd_netdev_exit();
-		return err;
-	}
+	if (err)
+		goto fail_netdev;
 	pr_info("version %s loaded (kfree_skb with %d arguments, %u drop reasons)\n",
 		ND_VERSION, ND_TP_NARGS, nd_reasons_count());
 	return 0;
+fail_netdev:
+	nd_netdev_exit();
+fail_vcount:
+	nd_vcount_exit();
+	return err;
 }
 
 static void __exit nd_exit(void)
 {
 	misc_deregister(&nd_misc);
 	nd_netdev_exit();
+	nd_vcount_exit();
 }
 
 module_init(nd_init);

@@ -63,6 +63,7 @@
 #include "nd_compat.h"
 #include "nd_hooks.h"
 #include "nd_session.h"
+#include "nd_vcount.h"
 #include "nd_verdict.h"
 
 #define ND_PEND_BITS 10
@@ -95,6 +96,7 @@ struct nd_kdata {
 	unsigned long skb;
 	u64 gen;
 	int slot;
+	int vslot;		/* nd_vcount.c's slot for the hook, or -1 */
 };
 
 struct nd_vprobe {
@@ -125,6 +127,8 @@ static unsigned int nd_scans;
 static bool nd_force_scan;
 static struct nd_hook_cache __rcu *nd_hook_cache;
 static atomic_t nd_verdict_misses = ATOMIC_INIT(0);
+static u64 nd_counting_since;		/* nd_verdict_lock; 0: not counting */
+static u64 nd_gone_nmissed;		/* nmissed of probes since removed */
 static void nd_verdict_scan_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nd_verdict_work, nd_verdict_scan_work);
 
@@ -199,15 +203,14 @@ int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
 	return -1;
 }
 
-void nd_pend_remove(int slot, unsigned long skb, u64 gen)
+bool nd_pend_remove(int slot, unsigned long skb, u64 gen)
 {
 	struct nd_pend *p;
 
 	if (slot < 0)
-		return;
+		return false;
 	p = &nd_pend[slot];
-	if (READ_ONCE(p->skb) == skb)
-		nd_pend_release(p, gen);
+	return READ_ONCE(p->skb) == skb && nd_pend_release(p, gen);
 }
 
 void nd_pend_dropped(int slot, unsigned long skb, u64 gen, unsigned long now)
@@ -317,8 +320,10 @@ static int nd_hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned long skb = regs_get_kernel_argument(regs, 1);
 	const struct nf_hook_state *state =
 		(const struct nf_hook_state *)regs_get_kernel_argument(regs, 2);
+	const struct net_device *dev = NULL;
 	struct nd_pend_info pi;
 	struct nd_vprobe *vp;
+	struct nd_vc_key k;
 
 	if (!krp || !skb || !state)
 		return 1;	/* no return handler for this call */
@@ -329,7 +334,18 @@ static int nd_hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	pi.hooknum = state->hook;
 	d->skb = skb;
 	d->slot = nd_pend_insert(skb, &pi, &vp->code, jiffies, &d->gen);
-	return d->slot < 0;
+	/* The hook's counts: the key nd_verdicts_ioctl() makes from the list. */
+	memset(&k, 0, sizeof(k));
+	k.func = pi.func;
+	k.priv = pi.priv;
+	k.net = state->net;
+	if (state->pf == NFPROTO_NETDEV)
+		dev = state->hook == NF_NETDEV_INGRESS ? state->in : state->out;
+	k.ifindex = dev ? dev->ifindex : 0;
+	k.pf = pi.pf;
+	k.hooknum = pi.hooknum;
+	d->vslot = nd_vcount_slot(&k);
+	return 0;
 }
 
 NOKPROBE_SYMBOL(nd_hook_entry);
@@ -338,12 +354,26 @@ static int nd_hook_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct nd_kdata *d = (struct nd_kdata *)ri->data;
 	unsigned int verdict = regs_return_value(regs) & NF_VERDICT_MASK;
+	enum nd_vc_kind kind = ND_VC_ACCEPT;
 
 	/* Keep the entry for the kfree_skb that nf_hook_slow() does next. */
-	if (verdict == NF_DROP)
+	if (verdict == NF_DROP) {
 		nd_pend_dropped(d->slot, d->skb, d->gen, jiffies);
-	else
-		nd_pend_remove(d->slot, d->skb, d->gen);
+		kind = ND_VC_DROP;
+	} else if (!nd_pend_remove(d->slot, d->skb, d->gen) &&
+		   d->slot >= 0 && verdict == NF_STOLEN) {
+		/*
+		 * The kfree_skb probe took the entry while the hook ran: the
+		 * hook freed the packet in its own code (NF_DROP_REASON())
+		 * and said NF_STOLEN.  A drop, as attribution names it.
+		 */
+		kind = ND_VC_DROP;
+	} else if (verdict == NF_STOLEN) {
+		kind = ND_VC_STOLEN;
+	} else if (verdict == NF_QUEUE) {
+		kind = ND_VC_QUEUE;
+	}
+	nd_vcount_add(d->vslot, kind);
 	return 0;
 }
 
@@ -511,6 +541,7 @@ static void nd_vprobes_del(bool all)
 	list_for_each_entry_safe(vp, tmp, &nd_vprobes, node) {
 		if (!all && vp->seen)
 			continue;
+		nd_gone_nmissed += vp->krp.nmissed + vp->krp.kp.nmissed;
 		nd_pend_forget(vp->func);
 		list_del(&vp->node);
 		nd_nr_vprobes--;
@@ -753,6 +784,10 @@ int nd_verdict_get(void)
 	mutex_lock(&nd_verdict_lock);
 	if (!nd_verdict_users++) {
 		nd_pend_clear();
+		/* No probe is registered: the counts start afresh. */
+		nd_vcount_reset();
+		nd_gone_nmissed = 0;
+		nd_counting_since = ktime_get_boottime_ns();
 		err = register_module_notifier(&nd_module_nb);
 		if (err) {
 			nd_verdict_users--;
@@ -778,6 +813,7 @@ void nd_verdict_put(void)
 	if (last) {
 		WRITE_ONCE(nd_verdict_on, false);
 		nd_vprobes_del(true);
+		nd_counting_since = 0;
 		old = rcu_replace_pointer(nd_hook_cache, NULL,
 					  lockdep_is_held(&nd_verdict_lock));
 	}
@@ -789,6 +825,20 @@ void nd_verdict_put(void)
 		unregister_module_notifier(&nd_module_nb);
 		cancel_delayed_work_sync(&nd_verdict_work);
 	}
+}
+
+void nd_verdict_counting(u64 *since, u64 *missed)
+{
+	struct nd_vprobe *vp;
+	u64 sum;
+
+	mutex_lock(&nd_verdict_lock);
+	*since = nd_counting_since;
+	sum = nd_gone_nmissed;
+	list_for_each_entry(vp, &nd_vprobes, node)
+		sum += vp->krp.nmissed + vp->krp.kp.nmissed;
+	*missed = sum;
+	mutex_unlock(&nd_verdict_lock);
 }
 
 bool nd_verdict_find(unsigned long skb, unsigned long location,

@@ -29,6 +29,12 @@ int nd_verdict_get(void);
 void nd_verdict_put(void);
 
 /*
+ * Hook calls are counted (nd_vcount.c) while attribution is on: since
+ * when (CLOCK_BOOTTIME ns, 0: off), and how many calls the probes missed.
+ */
+void nd_verdict_counting(u64 *since, u64 *missed);
+
+/*
  * Which hook dropped @skb, freed at @location?  Called from the kfree_skb
  * probe under rcu_read_lock(); *hit is valid until rcu_read_unlock().
  */
@@ -61,7 +67,8 @@ typedef u32 (*nd_module_of_t)(unsigned long addr);
 int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
 		   const struct nd_code_range *code, unsigned long now,
 		   u64 *gen);
-void nd_pend_remove(int slot, unsigned long skb, u64 gen);
+/* Ends the entry; false when it was no longer @gen's (taken, expired). */
+bool nd_pend_remove(int slot, unsigned long skb, u64 gen);
 void nd_pend_dropped(int slot, unsigned long skb, u64 gen, unsigned long now);
 bool nd_pend_take(unsigned long skb, unsigned long location,
 		  unsigned long now, nd_module_of_t module_of,

@@ -49,7 +49,7 @@
 #endif
 
 #define NETDROP_ABI_MAJOR 1
-#define NETDROP_ABI_MINOR 1
+#define NETDROP_ABI_MINOR 2
 #define NETDROP_DEVICE "/dev/netdrop"
 
 #define NETDROP_MMAP_CPU_STRIDE _BITULL(32)
@@ -408,6 +408,35 @@ struct netdrop_sessions_req {
 	__u32 nr_cpus;
 };
 
+/*
+ * NETDROP_IOC_GET_VERDICTS (ABI 1.2): the hooks of one network namespace,
+ * as NETDROP_IOC_GET_HOOKS lists them, each with what it returned since
+ * counting began.  The module counts while hook attribution is on (some
+ * session enabled with NETDROP_OPT_HOOKS): the verdict probes count every
+ * call they see.  Counts only grow while counting is on; since_ns says
+ * when it began (CLOCK_BOOTTIME), 0 when it is off (every count is 0).
+ * Read twice and subtract for a window.  A netdev hook bound to several
+ * devices is counted per device.
+ */
+struct netdrop_hook_verdicts {
+	__u64 id;		/* its counter: a chain made again is another */
+	__u64 accepted;		/* NF_ACCEPT, NF_STOP, NF_REPEAT */
+	__u64 dropped;		/* NF_DROP, or freed by the hook itself */
+	__u64 stolen;		/* NF_STOLEN (kept by the hook) */
+	__u64 queued;		/* NF_QUEUE */
+};
+
+struct netdrop_verdicts_req {
+	__u64 hooks;		/* user pointer to struct netdrop_hook_entry[] */
+	__u64 verdicts;		/* user pointer to struct netdrop_hook_verdicts[] */
+	__u32 count;		/* in: capacity of both; out: hooks in the netns */
+	__s32 netns_fd;		/* -1: the caller's network namespace */
+	__u32 netns;		/* out: inode of the namespace listed */
+	__u32 flags;		/* 0 */
+	__u64 since_ns;		/* out: CLOCK_BOOTTIME counting began, 0: off */
+	__u64 missed;		/* out: hook calls not counted, every netns */
+};
+
 #define NETDROP_IOC_MAGIC 0xD7
 #define NETDROP_IOC_GET_INFO	_IOR(NETDROP_IOC_MAGIC, 1, struct netdrop_info)
 #define NETDROP_IOC_SET_RING	_IOW(NETDROP_IOC_MAGIC, 2, __u32)
@@ -419,5 +448,6 @@ struct netdrop_sessions_req {
 #define NETDROP_IOC_GET_REASONS	_IOWR(NETDROP_IOC_MAGIC, 8, struct netdrop_reasons_req)
 #define NETDROP_IOC_GET_HOOKS	_IOWR(NETDROP_IOC_MAGIC, 9, struct netdrop_hooks_req)
 #define NETDROP_IOC_GET_SESSIONS _IOWR(NETDROP_IOC_MAGIC, 10, struct netdrop_sessions_req)
+#define NETDROP_IOC_GET_VERDICTS _IOWR(NETDROP_IOC_MAGIC, 11, struct netdrop_verdicts_req)
 
 #endif /* _UAPI_NETDROP_H */

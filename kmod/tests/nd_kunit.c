@@ -20,6 +20,7 @@
 #include "../nd_reasons.c"
 #include "../nd_hooks.c"
 #include "../nd_verdict.c"
+#include "../nd_vcount.c"
 #include "../nd_netdev.c"
 #include "../nd_reset.c"
 
@@ -895,6 +896,94 @@ static void verdict_pending_table_full(struct kunit *test)
 	nd_pend_clear();
 }
 
+static void vc_key(struct nd_vc_key *k, unsigned long func, unsigned long net,
+		   u32 ifindex)
+{
+	memset(k, 0, sizeof(*k));
+	k->func = func;
+	k->priv = (const void *)0x10;
+	k->net = (const struct net *)net;
+	k->ifindex = ifindex;
+	k->pf = NFPROTO_IPV4;
+	k->hooknum = NF_INET_LOCAL_IN;
+}
+
+static void verdict_counts_per_hook(struct kunit *test)
+{
+	struct netdrop_hook_verdicts v;
+	struct nd_vc_key a, b, c;
+	int sa, sb, sc, i;
+
+	KUNIT_ASSERT_EQ(test, nd_vcount_init(), 0);
+	nd_vcount_reset();
+	vc_key(&a, 0x1000, 0x100, 0);
+	vc_key(&b, 0x1000, 0x200, 0);	/* the same hook in another netns */
+	vc_key(&c, 0x1000, 0x100, 7);	/* ... on a device */
+	sa = nd_vcount_slot(&a);
+	sb = nd_vcount_slot(&b);
+	sc = nd_vcount_slot(&c);
+	KUNIT_ASSERT_GE(test, sa, 0);
+	KUNIT_ASSERT_GE(test, sb, 0);
+	KUNIT_ASSERT_GE(test, sc, 0);
+	KUNIT_EXPECT_NE(test, sa, sb);
+	KUNIT_EXPECT_NE(test, sa, sc);
+	KUNIT_EXPECT_EQ(test, nd_vcount_slot(&a), sa);
+	for (i = 0; i < 5; i++)
+		nd_vcount_add(sa, ND_VC_ACCEPT);
+	nd_vcount_add(sa, ND_VC_DROP);
+	nd_vcount_add(sb, ND_VC_STOLEN);
+	nd_vcount_add(sc, ND_VC_QUEUE);
+	nd_vcount_add(-1, ND_VC_DROP);		/* not counted, no harm */
+	nd_vcount_add(sa, ND_VC_KINDS);		/* out of range: ignored */
+	nd_vcount_read(&a, &v);
+	KUNIT_EXPECT_EQ(test, v.accepted, 5ULL);
+	KUNIT_EXPECT_EQ(test, v.dropped, 1ULL);
+	KUNIT_EXPECT_EQ(test, v.stolen, 0ULL);
+	KUNIT_EXPECT_EQ(test, v.queued, 0ULL);
+	nd_vcount_read(&b, &v);
+	KUNIT_EXPECT_EQ(test, v.stolen, 1ULL);
+	KUNIT_EXPECT_EQ(test, v.accepted + v.dropped + v.queued, 0ULL);
+	nd_vcount_read(&c, &v);
+	KUNIT_EXPECT_EQ(test, v.queued, 1ULL);
+	KUNIT_EXPECT_EQ(test, nd_vcount_missed(), 0ULL);
+	nd_vcount_reset();
+	nd_vcount_read(&a, &v);
+	KUNIT_EXPECT_EQ(test, v.accepted + v.dropped, 0ULL);
+	nd_vcount_exit();
+}
+
+static void verdict_counts_table_full(struct kunit *test)
+{
+	struct netdrop_hook_verdicts v;
+	unsigned int i, claimed = 0, bad = 0;
+	struct nd_vc_key k;
+	int slot;
+
+	KUNIT_ASSERT_EQ(test, nd_vcount_init(), 0);
+	nd_vcount_reset();
+	for (i = 0; i < ND_VC_SLOTS + 64; i++) {
+		vc_key(&k, 0x1000 + i, 0x100, 0);
+		slot = nd_vcount_slot(&k);
+		if (slot < 0)
+			continue;
+		claimed++;
+		nd_vcount_add(slot, ND_VC_DROP);
+	}
+	KUNIT_EXPECT_LE(test, claimed, (unsigned int)ND_VC_SLOTS);
+	KUNIT_EXPECT_EQ(test, nd_vcount_missed(), (u64)(ND_VC_SLOTS + 64 - claimed));
+	/* Every key counted is read back as its own, never another's. */
+	for (i = 0; i < ND_VC_SLOTS + 64; i++) {
+		vc_key(&k, 0x1000 + i, 0x100, 0);
+		nd_vcount_read(&k, &v);
+		if (v.dropped > 1 || v.accepted)
+			bad++;
+		claimed -= v.dropped;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	KUNIT_EXPECT_EQ(test, claimed, 0U);
+	nd_vcount_exit();
+}
+
 static struct kunit_case nd_ring_cases[] = {
 	KUNIT_CASE(ring_reserve_commit),
 	KUNIT_CASE(ring_full_counts_lost),
@@ -934,6 +1023,8 @@ static struct kunit_case nd_hooks_cases[] = {
 	KUNIT_CASE(verdict_inflight_own_code_only),
 	KUNIT_CASE(verdict_pending_expiry),
 	KUNIT_CASE(verdict_pending_table_full),
+	KUNIT_CASE(verdict_counts_per_hook),
+	KUNIT_CASE(verdict_counts_table_full),
 	{}
 };
 

@@ -192,13 +192,11 @@ std::string_view priority_name(uint8_t pf, int32_t priority) {
   return "";
 }
 
-void sort_hooks(std::vector<Hook>& hooks) {
-  std::stable_sort(hooks.begin(), hooks.end(), [](const Hook& a, const Hook& b) {
-    auto key = [](const Hook& h) {
-      return std::tuple(h.netns, h.raw.pf, h.raw.hooknum, h.raw.ifindex, h.raw.priority, h.raw.index);
-    };
-    return key(a) < key(b);
-  });
+bool hook_order_before(const Hook& a, const Hook& b) {
+  auto key = [](const Hook& h) {
+    return std::tuple(h.netns, h.raw.pf, h.raw.hooknum, h.raw.ifindex, h.raw.priority, h.raw.index);
+  };
+  return key(a) < key(b);
 }
 
 std::string_view ops_type_name(uint8_t t) {

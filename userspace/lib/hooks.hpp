@@ -47,9 +47,9 @@ void check_hook_name(std::string_view name);
 // "NF_IP_PRI_FILTER" etc., or "" when the priority has no name.
 std::string_view priority_name(uint8_t pf, int32_t priority);
 
-// Orders hooks as the kernel runs them: family, hook, device, priority,
-// list position.
-void sort_hooks(std::vector<Hook>& hooks);
+// Orders hooks as the kernel runs them: netns, family, hook, device,
+// priority, list position.
+bool hook_order_before(const Hook& a, const Hook& b);
 
 std::string format_hook_text(const Hook& h);
 std::string format_hook_json(const Hook& h);

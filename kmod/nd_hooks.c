@@ -333,6 +333,65 @@ u64 nd_hooks_fingerprint(struct net *net, unsigned int *nr_hooks)
 	return fp;
 }
 
+static const struct nf_hook_entries *
+nd_family_list(struct nf_hook_entries __rcu *const *lists, unsigned int nr,
+	       u8 hooknum)
+{
+	return hooknum < nr ? rcu_dereference(lists[hooknum]) : NULL;
+}
+
+static const struct nf_hook_entries *
+nd_hook_list(const struct net *net, u8 pf, u8 hooknum,
+	     const struct net_device *dev)
+{
+	switch (pf) {
+	case NFPROTO_IPV4:
+		return nd_family_list(net->nf.hooks_ipv4,
+				      ARRAY_SIZE(net->nf.hooks_ipv4), hooknum);
+	case NFPROTO_IPV6:
+		return nd_family_list(net->nf.hooks_ipv6,
+				      ARRAY_SIZE(net->nf.hooks_ipv6), hooknum);
+#if IS_ENABLED(CONFIG_NETFILTER_FAMILY_ARP)
+	case NFPROTO_ARP:
+		return nd_family_list(net->nf.hooks_arp,
+				      ARRAY_SIZE(net->nf.hooks_arp), hooknum);
+#endif
+#if IS_ENABLED(CONFIG_NETFILTER_FAMILY_BRIDGE)
+	case NFPROTO_BRIDGE:
+		return nd_family_list(net->nf.hooks_bridge,
+				      ARRAY_SIZE(net->nf.hooks_bridge),
+				      hooknum);
+#endif
+	case NFPROTO_NETDEV:
+		if (!dev)
+			return NULL;
+#ifdef CONFIG_NETFILTER_INGRESS
+		if (hooknum == NF_NETDEV_INGRESS)
+			return rcu_dereference(dev->nf_hooks_ingress);
+#endif
+#ifdef CONFIG_NETFILTER_EGRESS
+		if (hooknum == NF_NETDEV_EGRESS)
+			return rcu_dereference(dev->nf_hooks_egress);
+#endif
+		return NULL;
+	}
+	return NULL;
+}
+
+bool nd_hook_registered(const struct net *net, u8 pf, u8 hooknum,
+			const struct net_device *dev, unsigned long func,
+			const void *priv)
+{
+	const struct nf_hook_entries *e = nd_hook_list(net, pf, hooknum, dev);
+	unsigned int i;
+
+	for (i = 0; e && i < e->num_hook_entries; i++)
+		if ((unsigned long)e->hooks[i].hook == func &&
+		    e->hooks[i].priv == priv)
+			return true;
+	return false;
+}
+
 struct net *nd_hooks_net(s32 netns_fd, const struct net *scope)
 {
 	struct net *net;

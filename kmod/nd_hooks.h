@@ -6,6 +6,7 @@
 #include <netdrop/netdrop.h>
 
 struct net;
+struct net_device;
 
 /*
  * Fills up to @max entries describing every netfilter hook of @net, in
@@ -24,6 +25,15 @@ u32 nd_hooks_collect_priv(struct net *net, struct netdrop_hook_entry *out,
  * their number to *@nr_hooks.  Under rcu_read_lock().
  */
 u64 nd_hooks_fingerprint(struct net *net, unsigned int *nr_hooks);
+
+/*
+ * Is (@func, @priv) in @net's hook list at (@pf, @hooknum), @dev's for
+ * NFPROTO_NETDEV, now?  Under rcu_read_lock(): while it holds, the hook's
+ * priv (an nf_tables chain) is not freed, see nd_nftrule.c.
+ */
+bool nd_hook_registered(const struct net *net, u8 pf, u8 hooknum,
+			const struct net_device *dev, unsigned long func,
+			const void *priv);
 
 /* Describes one registered hook (classification, names). */
 void nd_hook_describe(const struct nf_hook_ops *ops, nf_hookfn *fn,

@@ -231,12 +231,18 @@ static void nd_record_finish(struct nd_session *s, struct nd_ring *ring,
 static void nd_put_names(struct netdrop_drop *rec, u32 off,
 			 const struct nd_hook_hit *h)
 {
+	struct netdrop_hook_names *n = (void *)((u8 *)rec + off);
+
 	rec->names_off = off;
 	rec->hdr.flags |= NETDROP_RF_HOOK;
 	if (h->desc)
-		memcpy((u8 *)rec + off, &h->desc->names, sizeof(h->desc->names));
+		memcpy(n, &h->desc->names, sizeof(*n));
 	else
-		memset((u8 *)rec + off, 0, sizeof(struct netdrop_hook_names));
+		memset(n, 0, sizeof(*n));
+	/* Records are 8-aligned, and so is the fixed part: n->rule is. */
+	n->rule = h->rule;
+	if (h->rule)
+		rec->hdr.flags |= NETDROP_RF_RULE;
 }
 
 /*

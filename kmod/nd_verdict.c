@@ -62,6 +62,7 @@
 #include <net/net_namespace.h>
 #include "nd_compat.h"
 #include "nd_hooks.h"
+#include "nd_nftrule.h"
 #include "nd_session.h"
 #include "nd_vcount.h"
 #include "nd_verdict.h"
@@ -84,6 +85,7 @@ struct nd_pend {
 	struct nd_code_range code;
 	unsigned long born;	/* jiffies at the hook's entry */
 	unsigned long dropped_at;
+	u64 rule;		/* nd_rule_tag(): nd_nftrule.c's handle */
 	u8 pf;
 	u8 hooknum;
 };
@@ -162,6 +164,26 @@ static bool nd_pend_expired(const struct nd_pend *p, u64 gen,
 	return time_after(now, READ_ONCE(p->born) + ND_PEND_LIFE);
 }
 
+/*
+ * An entry's rule handle carries the low bits of the entry's generation:
+ * a handle written for a generation that has since ended (its slot taken
+ * over) reads as none, never as the new owner's.  Handles are 42 bits.
+ */
+#define ND_RULE_TAG_BITS 22
+
+static u64 nd_rule_tag(u64 handle, u64 gen)
+{
+	return handle << ND_RULE_TAG_BITS |
+	       ((gen >> 1) & (BIT_ULL(ND_RULE_TAG_BITS) - 1));
+}
+
+static u64 nd_rule_untag(u64 tagged, u64 gen)
+{
+	if ((tagged ^ (gen >> 1)) & (BIT_ULL(ND_RULE_TAG_BITS) - 1))
+		return 0;
+	return tagged >> ND_RULE_TAG_BITS;
+}
+
 int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
 		   const struct nd_code_range *code, unsigned long now,
 		   u64 *gen)
@@ -192,6 +214,7 @@ int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
 		p->pf = pi->pf;
 		p->hooknum = pi->hooknum;
 		p->code = *code;
+		p->rule = 0;
 		p->born = now;
 		p->dropped_at = now;
 		*gen = (u64)atomic64_inc_return(&nd_gen) << 1;
@@ -283,12 +306,58 @@ bool nd_pend_take(unsigned long skb, unsigned long location,
 		bi.priv = p->priv;
 		bi.pf = p->pf;
 		bi.hooknum = p->hooknum;
+		bi.rule = nd_rule_untag(READ_ONCE(p->rule), gen);
 	}
 	/* The copy is of generation best_gen only if the slot still has it. */
 	if (!best || !nd_pend_release(best, best_gen))
 		return false;
 	*out = bi;
 	return true;
+}
+
+/*
+ * The newest entry in flight for @skb, of a hook that @is_nft says is an
+ * nf_tables chain's: the hook running now for it (nd_nftrule.c).
+ */
+bool nd_pend_running(unsigned long skb, unsigned long now,
+		     bool (*is_nft)(const struct nd_pend_info *pi),
+		     struct nd_pend_info *out, int *slot, u64 *gen)
+{
+	u64 best_gen = 0;
+	unsigned int i;
+
+	for (i = 0; i < ND_PEND_WINDOW; i++) {
+		struct nd_pend *p = nd_pend_slot(skb, i);
+		struct nd_pend_info pi = {};
+		u64 g;
+
+		if (READ_ONCE(p->skb) != skb)
+			continue;
+		/* Pairs with the insert: fields are valid once gen is. */
+		g = smp_load_acquire(&p->gen);
+		if (!g || (g & ND_PEND_DROPPED) || g <= best_gen ||
+		    nd_pend_expired(p, g, now))
+			continue;
+		pi.func = READ_ONCE(p->func);
+		pi.priv = READ_ONCE(p->priv);
+		pi.pf = READ_ONCE(p->pf);
+		pi.hooknum = READ_ONCE(p->hooknum);
+		/* Read before the slot could change hands: still g's? */
+		smp_rmb();
+		if (READ_ONCE(p->skb) != skb || READ_ONCE(p->gen) != g ||
+		    !is_nft(&pi))
+			continue;
+		best_gen = g;
+		*out = pi;
+		*slot = p - nd_pend;
+	}
+	*gen = best_gen;
+	return best_gen != 0;
+}
+
+void nd_pend_set_rule(int slot, u64 gen, u64 handle)
+{
+	WRITE_ONCE(nd_pend[slot].rule, nd_rule_tag(handle, gen));
 }
 
 /* After @func's probe is gone: its entries can never be ended. */
@@ -707,6 +776,8 @@ static void nd_verdict_rescan(void)
 	u64 fp;
 
 	lockdep_assert_held(&nd_verdict_lock);
+	/* Every scan: nf_tables may have come (back) without a hook change. */
+	nd_nftrule_sync(true);
 	fp = nd_hooks_fingerprint_all(&nr_hooks);
 	if (!nd_force_scan && fp == nd_last_fp &&
 	    ++nd_scans % ND_RESCAN_FORCE)
@@ -812,6 +883,7 @@ void nd_verdict_put(void)
 	last = !--nd_verdict_users;
 	if (last) {
 		WRITE_ONCE(nd_verdict_on, false);
+		nd_nftrule_sync(false);
 		nd_vprobes_del(true);
 		nd_counting_since = 0;
 		old = rcu_replace_pointer(nd_hook_cache, NULL,
@@ -864,5 +936,18 @@ bool nd_verdict_find(unsigned long skb, unsigned long location,
 	hit->info.func = pi.func;
 	hit->info.pf = pi.pf;
 	hit->info.hooknum = pi.hooknum;
+	hit->rule = pi.rule;
 	return true;
+}
+
+/* Is the hook of @pi an nf_tables chain's, as the last scan described it? */
+bool nd_verdict_is_nft(const struct nd_pend_info *pi)
+{
+	const struct nd_hook_cache *c = rcu_dereference(nd_hook_cache);
+	const struct nd_hook_desc *d;
+
+	if (!c)
+		return false;
+	d = nd_desc_find(c, pi->func, pi->priv, pi->pf, pi->hooknum);
+	return d && d->info.ops_type == NETDROP_HOOK_NFTABLES;
 }

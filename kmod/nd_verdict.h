@@ -22,6 +22,7 @@ struct nd_hook_desc {
 struct nd_hook_hit {
 	const struct nd_hook_desc *desc;	/* under RCU */
 	struct netdrop_hook_info info;
+	u64 rule;	/* nf_tables rule handle (nd_nftrule.c), 0: unknown */
 };
 
 /* Hook attribution is on while at least one session wants it. */
@@ -45,6 +46,7 @@ bool nd_verdict_find(unsigned long skb, unsigned long location,
 struct nd_pend_info {
 	unsigned long func;
 	const void *priv;
+	u64 rule;	/* out of nd_pend_take() */
 	u8 pf;
 	u8 hooknum;
 };
@@ -74,6 +76,13 @@ bool nd_pend_take(unsigned long skb, unsigned long location,
 		  unsigned long now, nd_module_of_t module_of,
 		  struct nd_pend_info *out);
 void nd_pend_forget(unsigned long func);
+/* nd_nftrule.c: the nf_tables hook running for @skb, and its rule. */
+bool nd_pend_running(unsigned long skb, unsigned long now,
+		     bool (*is_nft)(const struct nd_pend_info *pi),
+		     struct nd_pend_info *out, int *slot, u64 *gen);
+void nd_pend_set_rule(int slot, u64 gen, u64 handle);
+/* Under RCU: was @pi's hook an nf_tables chain at the last scan? */
+bool nd_verdict_is_nft(const struct nd_pend_info *pi);
 void nd_pend_clear(void);
 
 #endif

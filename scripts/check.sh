@@ -103,10 +103,10 @@ status_line $? install install-check.sh
 # zoo and device-fuzz guests have two.
 . "$here/matrix.sh"
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
-core=$(pick 10 11 12 16 20 26 30 42 43 46 47 48 49)
+core=$(pick 10 11 12 16 20 26 27 30 42 43 46 47 48 49)
 stress=$(pick 40 41)
-rtcore=$(pick 10 12 20 30 46 48)
-kasan=$(pick 12 17 20 25 26 48)
+rtcore=$(pick 10 12 20 27 30 46 48)
+kasan=$(pick 12 17 20 25 26 27 48)
 # full: every scenario but the fuzzer, the stress run and the task-context
 # drops (all three run with 2 vCPUs on the RT kernels and under KASAN; 45
 # needs two, and would be a SKIP line in this 1-vCPU guest).

@@ -49,7 +49,7 @@
 #endif
 
 #define NETDROP_ABI_MAJOR 1
-#define NETDROP_ABI_MINOR 2
+#define NETDROP_ABI_MINOR 3
 #define NETDROP_DEVICE "/dev/netdrop"
 
 #define NETDROP_MMAP_CPU_STRIDE _BITULL(32)
@@ -85,6 +85,7 @@ struct netdrop_rec_hdr {
 #define NETDROP_RF_DATA		_BITUL(6)	/* packet bytes present */
 #define NETDROP_RF_HOOK		_BITUL(7)	/* hook attribution valid */
 #define NETDROP_RF_NO_NETHDR	_BITUL(8)	/* network header guessed */
+#define NETDROP_RF_RULE		_BITUL(9)	/* hook names' rule valid (ABI 1.3) */
 
 /* Execution context of the drop (netdrop_drop.ctx). */
 enum netdrop_ctx {
@@ -161,6 +162,11 @@ struct netdrop_hook_names {
 	char module[NETDROP_MODNAMELEN];
 	char table[NETDROP_NAMELEN];	/* nf_tables or x_tables table */
 	char chain[NETDROP_NAMELEN];	/* nf_tables base chain */
+	/*
+	 * ABI 1.3, valid with NETDROP_RF_RULE: the handle of the nf_tables
+	 * rule whose verdict was the drop (in table, in any of its chains).
+	 */
+	__u64 rule;
 };
 
 /* netdrop_reset.kind */

@@ -23,6 +23,9 @@
 #include "../nd_vcount.c"
 #include "../nd_netdev.c"
 #include "../nd_reset.c"
+#if IS_ENABLED(CONFIG_NF_TABLES)
+#include "../nd_nftrule.c"
+#endif
 
 /* nd_session.c is not part of the test module either. */
 unsigned int nd_fault_inject;
@@ -984,6 +987,102 @@ static void verdict_counts_table_full(struct kunit *test)
 	nd_vcount_exit();
 }
 
+static bool fake_is_nft(const struct nd_pend_info *pi)
+{
+	return pi->func == 0xf7;
+}
+
+/*
+ * The rule probe finds the nf_tables hook running for an skb (in flight,
+ * not dropped, the newest) and hangs the rule handle on its entry; a
+ * handle written for an entry's earlier generation reads as none.
+ */
+static void verdict_rule_on_running_hook(struct kunit *test)
+{
+	unsigned long now = jiffies;
+	struct nd_pend_info pi;
+	int s, s2, slot;
+	u64 g, g2, gen;
+
+	nd_pend_clear();
+	KUNIT_EXPECT_FALSE(test, nd_pend_running(0x9000, now, fake_is_nft,
+						 &pi, &slot, &gen));
+	s = pend_insert(0x9000, 0xf7, 2, 1, &any_code, now, &g);
+	KUNIT_ASSERT_GE(test, s, 0);
+	/* A newer hook of another kind (x_tables) in flight for it too. */
+	s2 = pend_insert(0x9000, 0x11, 2, 1, &any_code, now, &g2);
+	KUNIT_ASSERT_GE(test, s2, 0);
+	KUNIT_ASSERT_TRUE(test, nd_pend_running(0x9000, now, fake_is_nft,
+						&pi, &slot, &gen));
+	KUNIT_EXPECT_EQ(test, slot, s);
+	KUNIT_EXPECT_EQ(test, gen, g);
+	KUNIT_EXPECT_EQ(test, pi.func, 0xf7UL);
+	nd_pend_remove(s2, 0x9000, g2);
+	nd_pend_set_rule(slot, gen, 0x3ffffffffffULL);	/* 42 bits */
+	nd_pend_dropped(s, 0x9000, g, now);
+	/* Dropped: no longer running. */
+	KUNIT_EXPECT_FALSE(test, nd_pend_running(0x9000, now, fake_is_nft,
+						 &pi, &slot, &gen));
+	KUNIT_ASSERT_TRUE(test, nd_pend_take(0x9000, 0x1, now, fake_module_of,
+					     &pi));
+	KUNIT_EXPECT_EQ(test, pi.rule, 0x3ffffffffffULL);
+	/* The slot's next owner does not inherit a stale writer's handle. */
+	s = pend_insert(0x9000, 0xf7, 2, 1, &any_code, now, &g2);
+	KUNIT_ASSERT_GE(test, s, 0);
+	nd_pend_set_rule(s, g, 7);
+	nd_pend_dropped(s, 0x9000, g2, now);
+	KUNIT_ASSERT_TRUE(test, nd_pend_take(0x9000, 0x1, now, fake_module_of,
+					     &pi));
+	KUNIT_EXPECT_EQ(test, pi.rule, 0ULL);
+	nd_pend_clear();
+}
+
+#if IS_ENABLED(CONFIG_NF_TABLES) && defined(ND_HAVE_NFT_RULE_BLOB)
+/* Puts a rule of @dlen expression bytes at @p; returns what follows it. */
+static u8 *put_rule(u8 *p, u64 handle, unsigned int dlen, bool last)
+{
+	struct nft_rule_dp *r = (void *)p;
+
+	r->handle = handle;
+	r->dlen = dlen;
+	r->is_last = last;
+	return r->data + dlen;
+}
+
+/* A chain's blob of rules, as nf_tables_commit_chain_prepare() lays it. */
+static void nftrule_blob_lookup(struct kunit *test)
+{
+	struct nft_rule_blob *b = kunit_kzalloc(test, 512, GFP_KERNEL);
+	unsigned int budget = 100;
+	u8 *r1, *r2, *r3, *end;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	r1 = b->data;
+	r2 = put_rule(r1, 5, 16, false);
+	r3 = put_rule(r2, 9, 40, false);
+	end = put_rule(r3, 12, 8, false);
+	b->size = end - b->data;
+	put_rule(end, 0, 0, true);	/* the end marker, not in size */
+	r1 += sizeof(struct nft_rule_dp);
+	r2 += sizeof(struct nft_rule_dp);
+	r3 += sizeof(struct nft_rule_dp);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, r1, &budget), 5ULL);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, r1 + 8, &budget), 5ULL);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, r2, &budget), 9ULL);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, r2 + 39, &budget), 9ULL);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, r3 + 7, &budget), 12ULL);
+	/* The marker, beyond, before: not a rule of this blob. */
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, end, &budget), 0ULL);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, end + 64, &budget), 0ULL);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, b, &budget), 0ULL);
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(NULL, r1, &budget), 0ULL);
+	/* The walk stops when its budget is spent. */
+	budget = 2;
+	KUNIT_EXPECT_EQ(test, nd_nft_blob_rule(b, r3, &budget), 0ULL);
+	KUNIT_EXPECT_EQ(test, budget, 0U);
+}
+#endif
+
 static struct kunit_case nd_ring_cases[] = {
 	KUNIT_CASE(ring_reserve_commit),
 	KUNIT_CASE(ring_full_counts_lost),
@@ -1025,6 +1124,10 @@ static struct kunit_case nd_hooks_cases[] = {
 	KUNIT_CASE(verdict_pending_table_full),
 	KUNIT_CASE(verdict_counts_per_hook),
 	KUNIT_CASE(verdict_counts_table_full),
+	KUNIT_CASE(verdict_rule_on_running_hook),
+#if IS_ENABLED(CONFIG_NF_TABLES) && defined(ND_HAVE_NFT_RULE_BLOB)
+	KUNIT_CASE(nftrule_blob_lookup),
+#endif
 	{}
 };
 

@@ -251,6 +251,38 @@ TEST(Explain, TextAndJson) {
   EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 2);
 }
 
+// Rules without counters, in a base chain and a chain it jumps to: the
+// handles the kernel named decide, one finding per rule, ranked by count.
+TEST(Explain, FirewallRulesTheKernelNamed) {
+  ExplainInput in{.seconds = 2};
+  ExplainHook h = nft_input();
+  h.rule = 7;
+  add(in, hook_drop("10.0.2.8", h), 2);
+  h.rule = 9;
+  add(in, hook_drop("10.0.2.9", h), 5);
+  NftRule r7{
+      .family = "ip", .table = "filter", .chain = "input", .handle = 7, .text = "udp dport 5001 drop", .drops = true};
+  NftRule r8{.family = "ip", .table = "filter", .chain = "input", .handle = 8, .text = "jump sub"};
+  NftRule r9{
+      .family = "ip", .table = "filter", .chain = "sub", .handle = 9, .text = "udp dport 5003 drop", .drops = true};
+  in.rules_before = in.rules_after = {r7, r8, r9};
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f[0].keys.at("rule"), "9");
+  EXPECT_EQ(f[0].keys.at("rule_chain"), "sub");
+  EXPECT_EQ(f[0].keys.at("rule_by"), "kernel");
+  EXPECT_EQ(f[0].count, 5U);
+  EXPECT_EQ(f[1].keys.at("rule"), "7");
+  EXPECT_EQ(f[1].keys.at("rule_text"), "udp dport 5001 drop");
+  EXPECT_EQ(f[1].count, 2U);
+  EXPECT_NE(joined(f[1]).find("named by the kernel"), std::string::npos) << joined(f[1]);
+  // A handle the ruleset no longer has is still given, and said so.
+  in.rules_after = in.rules_before = {r8};
+  auto g = explain(in);
+  EXPECT_EQ(g[0].keys.at("rule"), "9");
+  EXPECT_NE(joined(g[0]).find("no longer in the ruleset"), std::string::npos) << joined(g[0]);
+}
+
 }  // namespace
 }  // namespace netdrop
 

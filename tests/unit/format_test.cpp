@@ -68,7 +68,7 @@ TEST_F(Fixture, HookAttributionInTextAndJson) {
   std::string json = format_json(d, ctx);
   EXPECT_NE(json.find(R"("tcp_flags":"S")"), std::string::npos);
   EXPECT_NE(json.find(R"("hook":{"function":"net_hook_in_v4","module":"resguard_linux","priority":1,)"
-                      R"("family":"ipv4","hook":"local-in","type":"","table":"","chain":""})"),
+                      R"("family":"ipv4","hook":"local-in","type":"","table":"","chain":"","rule":0})"),
             std::string::npos)
       << json;
 }

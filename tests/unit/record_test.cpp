@@ -115,6 +115,33 @@ TEST(Record, HookNamesAreTerminated) {
   EXPECT_EQ(std::strlen(d.hook_names->func), sizeof(d.hook_names->func) - 1);
 }
 
+// ABI 1.3 appended the rule handle to the hook names: a 1.2 record (no
+// NETDROP_RF_RULE, the names ending the record) still decodes, rule 0; a
+// record claiming a rule without room for it is malformed.
+TEST(Record, HookNamesWithAndWithoutTheRule) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 2);
+  constexpr size_t old_names = offsetof(netdrop_hook_names, rule);
+  static_assert(old_names == 248 && sizeof(netdrop_hook_names) == 256);
+  r.hdr.flags |= NETDROP_RF_HOOK;
+  r.names_off = sizeof(r);
+  r.hdr.size = sizeof(r) + old_names;
+  auto b = test::bytes_of(r, old_names);
+  std::memcpy(b.data() + sizeof(r), "nft_do_chain_ipv4", 18);
+  Drop d;
+  ASSERT_EQ(decode_record(b, d).status, DecodeStatus::ok);
+  EXPECT_STREQ(d.hook_names->func, "nft_do_chain_ipv4");
+  EXPECT_EQ(d.hook_names->rule, 0U);
+  r.hdr.flags |= NETDROP_RF_RULE;
+  std::memcpy(b.data(), &r, sizeof(r));
+  EXPECT_EQ(decode_record(b, d).status, DecodeStatus::malformed);
+  r.hdr.size = sizeof(r) + sizeof(netdrop_hook_names);
+  auto c = test::bytes_of(r, sizeof(netdrop_hook_names));
+  uint64_t handle = 42;
+  std::memcpy(c.data() + sizeof(r) + old_names, &handle, sizeof(handle));
+  ASSERT_EQ(decode_record(c, d).status, DecodeStatus::ok);
+  EXPECT_EQ(d.hook_names->rule, 42U);
+}
+
 TEST(Record, AbiLayoutIsStable) {
   // The ABI is the contract with the kernel: a layout change must be
   // deliberate (and bump NETDROP_ABI_MAJOR).

@@ -89,7 +89,9 @@ std::pair<std::string, std::string> classify(const ExplainDrop& d) {
     std::string at = fmt::format("{}|{}|{}|{}|{}", h.family, h.hook, h.priority, d.netns, h.function);
     // The firewall's own hooks first: a kernel whose modules do not verify
     // (unsigned, as in test guests) taints nf_tables too.
-    if (h.type == "nftables" || h.xtables) return {"firewall", fmt::format("{}|{}|{}", at, h.table, h.chain)};
+    // A rule the kernel named is a finding of its own.
+    if (h.type == "nftables" || h.xtables)
+      return {"firewall", fmt::format("{}|{}|{}|{}", at, h.table, h.chain, h.rule)};
     if (h.third_party) return {"third-party-hook", at + "|" + h.module};
     return {"hook", at + "|" + h.module};
   }
@@ -212,12 +214,15 @@ std::string path_evidence(const ExplainInput& in, const ExplainHook& h, uint32_t
       h.hook, synrecv, c);
 }
 
-// The nft rule that dropped a firewall finding's packets, read back from
-// the ruleset (nothing is changed in it): among the table's rules with a
-// drop verdict, the base chain's first, the one whose counter grew; else
-// the only one.  nullopt with the candidates when that does not decide.
+// The nft rule that dropped a firewall finding's packets, the ruleset
+// read back (nothing is changed in it): the one the kernel named by its
+// handle (netdrop.ko's probe on the drop verdict, kmod/nd_nftrule.c).
+// Else, among the table's rules with a drop verdict, the base chain's
+// first, the one whose counter grew; else the only one; else none, with
+// the candidates.
 struct RuleMatch {
   const NftRule* rule = nullptr;
+  std::string by;  // kernel, counter, only, or "" (not decided)
   std::string how;
   std::vector<const NftRule*> candidates;
 };
@@ -239,7 +244,22 @@ uint64_t grew(const ExplainInput& in, const NftRule& r) {
   return r.packets;  // added during the window
 }
 
+// The rule the kernel named (its verdict expression dropped the packet):
+// looked up by handle in the table, whichever chain holds it.
+RuleMatch named_rule(const ExplainInput& in, const ExplainHook& h) {
+  RuleMatch m;
+  for (const auto* rules : {&in.rules_after, &in.rules_before})
+    for (const NftRule& r : *rules)
+      if (m.rule == nullptr && r.handle == h.rule && same_table(r, h)) m.rule = &r;
+  m.by = "kernel";
+  m.how = m.rule != nullptr
+              ? "named by the kernel: its drop verdict is the last expression nf_tables evaluated for these packets"
+              : fmt::format("named by the kernel (handle {}), but no longer in the ruleset", h.rule);
+  return m;
+}
+
 RuleMatch find_rule(const ExplainInput& in, const ExplainHook& h, uint64_t count) {
+  if (h.rule != 0) return named_rule(in, h);
   RuleMatch m;
   std::vector<const NftRule*> chain, table;
   for (const NftRule& r : in.rules_after) {
@@ -253,9 +273,11 @@ RuleMatch find_rule(const ExplainInput& in, const ExplainHook& h, uint64_t count
     if (r->has_counter && grew(in, *r) > 0) counted.push_back(r);
   if (counted.size() == 1) {
     m.rule = counted.front();
+    m.by = "counter";
     m.how = fmt::format("its counter grew by {} in the window ({} drops seen)", grew(in, *m.rule), count);
   } else if (m.candidates.size() == 1) {
     m.rule = m.candidates.front();
+    m.by = "only";
     m.how = chain.empty() ? "the only rule with a drop verdict in the table"
                           : "the only rule with a drop verdict in the chain";
   }
@@ -282,12 +304,17 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
   f.where = fmt::format("{}, {}", what, hook_where(h, d.netns));
   f.evidence.push_back(fmt::format("{} drop records at {} name the {} hook {}", g.size(), at_text(d),
                                    nft ? "nf_tables" : "x_tables", h.function));
+  f.keys["rule_by"] = m.by;
   if (m.rule != nullptr) {
     f.keys["rule"] = std::to_string(m.rule->handle);
     f.keys["rule_text"] = m.rule->text;
     f.keys["rule_chain"] = m.rule->chain;
     f.where += fmt::format(", rule handle {}: {}", m.rule->handle, m.rule->text);
     f.evidence.push_back(fmt::format("rule handle {} in chain {}: {}", m.rule->handle, m.rule->chain, m.how));
+  } else if (h.rule != 0) {
+    f.keys["rule"] = std::to_string(h.rule);
+    f.where += fmt::format(", rule handle {}", h.rule);
+    f.evidence.push_back(m.how);
   } else if (m.candidates.size() > 1) {
     std::vector<std::string> c;
     for (const NftRule* r : m.candidates) c.push_back(fmt::format("handle {} ({})", r->handle, r->text));

@@ -28,6 +28,7 @@ struct ExplainHook {
   std::string type;    // nftables, bpf or ""
   std::string table;
   std::string chain;
+  uint64_t rule = 0;  // nf_tables rule handle the kernel named, 0: not named
   int32_t priority = 0;
   bool xtables = false;      // an iptables/ip6tables/ebtables table's hook
   bool third_party = false;  // not part of the running kernel's build

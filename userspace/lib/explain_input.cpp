@@ -26,6 +26,7 @@ ExplainHook hook_of(const Drop& d, std::map<std::string, std::string>& taints) {
   e.type = ops_type_name(h.ops_type);
   e.table = fixed(n.table, sizeof(n.table));
   e.chain = fixed(n.chain, sizeof(n.chain));
+  e.rule = n.rule;
   e.priority = h.priority;
   e.xtables = e.type.empty() && !e.table.empty();
   if (!e.module.empty()) {

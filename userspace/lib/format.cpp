@@ -107,8 +107,9 @@ std::string hook_text(const Drop& d) {
   const netdrop_hook_info& h = d.raw.hook;
   std::string s = fmt::format("hook {} {} prio {} {}", pf_name(h.pf), hook_name(h.pf, h.hooknum), h.priority, n.func);
   if (n.module[0] != '\0') s += fmt::format(" [{}]", n.module);
-  if (n.chain[0] != '\0')
-    s += fmt::format(" nft {} {}", n.table, n.chain);
+  if (n.chain[0] != '\0') s += fmt::format(" nft {} {}", n.table, n.chain);
+  if (n.rule != 0)
+    s += fmt::format(" rule {}", n.rule);
   else if (n.table[0] != '\0')
     s += fmt::format(" table {}", n.table);
   return s;
@@ -128,6 +129,8 @@ void json_hook(std::string& out, const Drop& d) {
   json_str(o, "type", ops_type_name(h.ops_type));
   json_str(o, "table", n.table);
   json_str(o, "chain", n.chain);
+  json_key(o, "rule");
+  fmt::format_to(std::back_inserter(o), "{}", n.rule);
   o += '}';
   out += o;
 }

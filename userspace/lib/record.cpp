@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -46,9 +47,13 @@ Decoded decode_record(Bytes buf, Drop& out) {
   out.data = {};
   out.hook_names.reset();
   if ((hdr.flags & NETDROP_RF_HOOK) != 0) {
-    if (!part_fits(r.names_off, sizeof(netdrop_hook_names), hdr.size)) return {DecodeStatus::malformed, 0};
+    // Before ABI 1.3 the names ended before the rule handle.
+    bool rule = (hdr.flags & NETDROP_RF_RULE) != 0;
+    size_t len = rule ? sizeof(netdrop_hook_names) : offsetof(netdrop_hook_names, rule);
+    if (!part_fits(r.names_off, len, hdr.size)) return {DecodeStatus::malformed, 0};
     netdrop_hook_names n{};
-    std::memcpy(&n, buf.data() + r.names_off, sizeof(n));
+    std::memcpy(&n, buf.data() + r.names_off, len);
+    if (!rule) n.rule = 0;
     // Terminate every name whatever the buffer held.
     n.func[sizeof(n.func) - 1] = n.module[sizeof(n.module) - 1] = '\0';
     n.table[sizeof(n.table) - 1] = n.chain[sizeof(n.chain) - 1] = '\0';

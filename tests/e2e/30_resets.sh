@@ -1,7 +1,8 @@
 #!/bin/bash
 # Who sent that RST: active resets (SO_LINGER {1,0}; close with unread
 # data) and passive ones (no socket), with 5-tuple, state, facts and comm;
-# a 5-tuple filter passes exactly its resets, in the kernel.
+# a 5-tuple filter passes exactly its resets, in the kernel; explain
+# gives each side's resets by cause.
 . "$ND_TOP/tests/e2e/lib.sh"
 nd_load
 mk_server
@@ -13,6 +14,7 @@ tcp() {
 }
 ip netns exec srv python3 "$ND_TOOLS/tcp.py" serve 20300 &
 ip netns exec srv python3 "$ND_TOOLS/tcp.py" serve 20301 --unread &
+unread_pid=$!
 sleep 1
 
 "$ND_CTL" stream --events reset --json >/tmp/rst.json 2>/tmp/rst.err &
@@ -21,7 +23,14 @@ all=$!
 one=$!
 "$ND_CTL" stream --events drop,reset --host 10.0.2.8 >/tmp/both.txt 2>/dev/null &
 both=$!
-nd_wait_capturing 3
+# explain (issue 17, scenario 4): the resets of each side by cause.
+"$ND_CTL" explain --netns srv --duration 120 --json >/tmp/ex-srv.json 2>/tmp/ex-srv.err &
+exs=$!
+"$ND_CTL" explain --netns c8 --duration 120 --json >/tmp/ex-c8.json 2>/tmp/ex-c8.err &
+exc=$!
+"$ND_CTL" explain --netns srv --duration 120 >/tmp/ex-srv.txt 2>&1 &
+ext=$!
+nd_wait_capturing 6
 kstat_snap srv /tmp/srv.before
 kstat_snap c8 /tmp/c8.before
 
@@ -35,6 +44,10 @@ kstat_snap c8 /tmp/c8.after
 nd_stop $all
 nd_stop $one
 nd_stop $both
+kill -INT $exs $exc $ext
+wait $ext || { cat /tmp/ex-srv.txt; fail "explain --netns srv (text)"; }
+wait $exs || { cat /tmp/ex-srv.err; fail "explain --netns srv"; }
+wait $exc || { cat /tmp/ex-c8.err; fail "explain --netns c8"; }
 cat /tmp/rst.json
 cat /tmp/both.txt
 
@@ -81,3 +94,24 @@ assert_eq "$(jq -c 'select(.kind == "active" and (.facts | index("linger-0")))' 
 assert_eq "$(jq -c 'select(.kind == "active" and (.facts | index("unread-data")))' /tmp/rst.json | wc -l)" \
 	"$(d srv TcpExtTCPAbortOnClose)" "unread-data resets = the server's TCPAbortOnClose"
 assert_eq "$(d srv TcpOutRsts)" 3 "the server sent 3 RSTs (unread data, two closed ports)"
+
+# explain: each side's resets, one finding per cause, naming the process
+# for active ones; counts against the same counters.
+cat /tmp/ex-srv.json /tmp/ex-c8.json /tmp/ex-srv.txt
+assert_contains /tmp/ex-srv.txt "active TCP resets: the application closed with unread data" "text: the active resets' cause, in words"
+r() { jq -c "select(.kind == \"reset\" and .reset_kind == \"$2\")" "/tmp/ex-$1.json"; }
+assert_eq "$(jq -s '[.[] | select(.kind == "reset") | .count] | add // 0' /tmp/ex-srv.json)" "$(d srv TcpOutRsts)" \
+	"explain srv: its reset findings add up to the server's TcpOutRsts"
+assert_eq "$(r srv active | jq -r '"\(.count) \(.cause) \(.comm)"')" \
+	"$(d srv TcpExtTCPAbortOnClose) the application closed with unread data python3" \
+	"explain srv: the unread-data reset, = TCPAbortOnClose, sent by python3"
+assert_eq "$(r srv passive | jq -r '"\(.count) \(.cause)"')" \
+	"$(($(d srv TcpOutRsts) - $(d srv TcpExtTCPAbortOnClose))) nothing listens: the segment found no socket" \
+	"explain srv: the closed ports' resets, = TcpOutRsts - TCPAbortOnClose"
+assert_eq "$(r srv active | jq -r .where | grep -o 'sent by [^,]*')" "sent by python3 (pid $unread_pid)" \
+	"explain srv: names the process that closed with unread data, and its pid"
+assert_eq "$(r c8 active | jq -r '"\(.count) \(.cause) \(.comm)"')" \
+	"$(d c8 TcpExtTCPAbortOnData) the application closed with SO_LINGER {1, 0} python3" \
+	"explain c8: the linger-0 reset, = the client's TCPAbortOnData, sent by python3"
+assert_eq "$(jq -s '[.[] | select(.kind == "reset") | .count] | add // 0' /tmp/ex-c8.json)" "$(d c8 TcpOutRsts)" \
+	"explain c8: its reset findings add up to the client's TcpOutRsts"

@@ -270,6 +270,8 @@ TEST(Explain, FirewallRulesTheKernelNamed) {
   ASSERT_EQ(f.size(), 2U);
   EXPECT_EQ(f[0].keys.at("rule"), "9");
   EXPECT_EQ(f[0].keys.at("rule_chain"), "sub");
+  EXPECT_EQ(f[0].what,
+            "a firewall rule dropped these packets: nft table ip filter, chain sub (reached from base chain input)");
   EXPECT_EQ(f[0].keys.at("rule_by"), "kernel");
   EXPECT_EQ(f[0].count, 5U);
   EXPECT_EQ(f[1].keys.at("rule"), "7");

@@ -16,6 +16,9 @@ namespace {
 
 using DropGroup = std::vector<const ExplainDrop*>;
 
+// "1 packet", "3 packets".
+std::string counted(uint64_t n, std::string_view what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"); }
+
 Finding finding(std::string kind, uint64_t count = 0) {
   Finding f;
   f.kind = std::move(kind);
@@ -177,8 +180,8 @@ Finding third_party_hook(const ExplainInput& in, const DropGroup& g, bool firewa
   f.what = fmt::format("a netfilter hook of the third-party module {} dropped these packets", h.module);
   f.where = fmt::format("{} [{}] ({}), {}", h.function, h.module,
                         h.taint.empty() ? "not in the kernel's build" : h.taint, hook_where(h, d.netns));
-  f.evidence.push_back(
-      fmt::format("{} drop records at {} name this hook as the one that returned NF_DROP", g.size(), at_text(d)));
+  f.evidence.push_back(fmt::format("{} at {} name this hook as the one that returned NF_DROP",
+                                   counted(g.size(), "drop record"), at_text(d)));
   f.evidence.push_back(firewall_dropped
                            ? "iptables and nft did not drop these packets (they dropped others: see below)"
                            : "iptables and nft did not drop these packets: no firewall hook returned NF_DROP");
@@ -297,12 +300,16 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
   RuleMatch m = nft ? find_rule(in, h, g.size()) : RuleMatch{};
   // nft's family name: the rule's (an inet table's hooks are ipv4/ipv6).
   std::string fam = m.rule != nullptr ? m.rule->family : nft_family_of(h);
-  std::string what = nft ? fmt::format("nft table {} {}, chain {}", fam, h.table, h.chain)
+  // A rule in a chain the base chain jumped to: both chains.
+  std::string chain = m.rule != nullptr && m.rule->chain != h.chain
+                          ? fmt::format("{} (reached from base chain {})", m.rule->chain, h.chain)
+                          : h.chain;
+  std::string what = nft ? fmt::format("nft table {} {}, chain {}", fam, h.table, chain)
                          : fmt::format("iptables table {}", h.table.empty() ? "?" : h.table);
   f.keys["firewall"] = nft ? "nftables" : "iptables";
   f.what = fmt::format("a firewall rule dropped these packets: {}", what);
   f.where = fmt::format("{}, {}", what, hook_where(h, d.netns));
-  f.evidence.push_back(fmt::format("{} drop records at {} name the {} hook {}", g.size(), at_text(d),
+  f.evidence.push_back(fmt::format("{} at {} name the {} hook {}", counted(g.size(), "drop record"), at_text(d),
                                    nft ? "nf_tables" : "x_tables", h.function));
   f.keys["rule_by"] = m.by;
   if (m.rule != nullptr) {
@@ -351,7 +358,7 @@ Finding other_hook(const DropGroup& g) {
                            : fmt::format("the netfilter hook {} dropped these packets", h.function);
   f.where = fmt::format("{}{}, {}", h.function, h.module.empty() ? "" : fmt::format(" [{}]", h.module),
                         hook_where(h, d.netns));
-  f.evidence.push_back(fmt::format("{} drop records at {} name this hook", g.size(), at_text(d)));
+  f.evidence.push_back(fmt::format("{} at {} name this hook", counted(g.size(), "drop record"), at_text(d)));
   f.next = h.type == "bpf" ? "bpftool net list / bpftool link list: the program linked at this hook"
                            : fmt::format("`netdropctl dump-hooks --hook {}` shows its neighbours", h.hook);
   return f;
@@ -384,7 +391,7 @@ Finding no_socket(const ExplainInput& in, const DropGroup& g) {
   f.what = fmt::format("nothing listens on {} {}:{}", d.proto, d.dst, d.dport);
   f.where = fmt::format("{} {}:{}, netns {}{}", d.proto, d.dst, d.dport, d.netns,
                         d.ifname.empty() ? "" : fmt::format(", arriving on {}", d.ifname));
-  f.evidence.push_back(fmt::format("{} drop records at {}", g.size(), at_text(d)));
+  f.evidence.push_back(fmt::format("{} at {}", counted(g.size(), "drop record"), at_text(d)));
   if (d.reason.empty()) f.evidence.push_back("no drop reasons on this kernel: told by the location and the sockets");
   if (listens)
     f.evidence.push_back("a socket listens there at the window's end: it was not there when these arrived");
@@ -416,7 +423,7 @@ Finding buffer_full(const ExplainInput& in, const DropGroup& g) {
   } else {
     f.evidence.push_back("the socket was gone by the window's end");
   }
-  f.evidence.push_back(fmt::format("{} drop records at {}", g.size(), at_text(d)));
+  f.evidence.push_back(fmt::format("{} at {}", counted(g.size(), "drop record"), at_text(d)));
   if (d.reason.empty()) f.evidence.push_back("no drop reasons on this kernel: told by the location and the socket");
   for (const std::string& c : moved(in, {"UdpRcvbufErrors", "Udp6RcvbufErrors", "TcpExtTCPRcvQDrop"}))
     f.evidence.push_back(c);
@@ -435,7 +442,7 @@ Finding other(const DropGroup& g) {
   f.what = d.reason.empty() ? fmt::format("the kernel dropped these packets in {}", d.function)
                             : fmt::format("the kernel dropped these packets in {}: {}", d.function, d.reason);
   f.where = at_text(d);
-  f.evidence.push_back(fmt::format("{} drop records", g.size()));
+  f.evidence.push_back(counted(g.size(), "drop record"));
   f.next = fmt::format("`netdropctl stream --func {} --stack` shows how the packets got there", d.function);
   return f;
 }
@@ -473,7 +480,7 @@ std::vector<Finding> resets(const ExplainInput& in) {
     for (const ExplainReset* x : g)
       flows[fmt::format("tcp {}:{} > {}:{} ({})", x->src, x->sport, x->dst, x->dport, x->state)]++;
     f.flows = top(std::move(flows), 3);
-    f.evidence.push_back(fmt::format("{} reset records", g.size()));
+    f.evidence.push_back(counted(g.size(), "reset record"));
     for (const std::string& c : moved(in, {"TcpOutRsts", "TcpExtTCPAbortOnClose", "TcpExtTCPAbortOnData",
                                            "TcpExtTCPAbortOnLinger", "TcpExtTCPAbortOnMemory"}))
       f.evidence.push_back(c);
@@ -646,8 +653,7 @@ namespace {
 bool is_drop_kind(std::string_view k) { return k != "reset" && k != "unexplained" && k != "netdrop-loss"; }
 
 std::string how_much(const Finding& f, const ExplainInput& in) {
-  std::string unit = f.kind == "reset" ? "resets" : f.kind == "netdrop-loss" ? "records" : "packets";
-  std::string s = fmt::format("{} {}", f.count, unit);
+  std::string s = counted(f.count, f.kind == "reset" ? "reset" : f.kind == "netdrop-loss" ? "record" : "packet");
   if (is_drop_kind(f.kind) && !in.drops.empty())
     s += fmt::format(", {:.0f}% of the window's {} drops",
                      100.0 * static_cast<double>(f.count) / static_cast<double>(in.drops.size()), in.drops.size());

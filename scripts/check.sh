@@ -83,11 +83,12 @@ status_line $? install install-check.sh
 #           task-context drops (40, 41, 45; they run with 2 vCPUs below):
 #           6.12, bookworm's newest
 #   core    capture, filters, loss accounting, record/report, hooks and
-#           verdict attribution, resets, container scope, malformed
+#           verdict attribution, scenario 3 (21), the rule the kernel
+#           names (27), resets, container scope, malformed
 #           packets, the tracefs agreement (46), the filters and views
 #           (47), BPF netfilter hooks (48), explain (49): 5.10, 6.1, 7.2 and
 #           RT 7.2
-#   rtcore  capture, loss accounting, verdict attribution, resets, the
+#   rtcore  capture, loss accounting, verdict attribution, scenario 3, rules, resets, the
 #           tracefs agreement, BPF netfilter hooks, then the stress set, in
 #           one 2-vCPU guest: RT 6.12 (probes not called preemptibly)
 #   stress  the device fuzzer, the stress run and the task-context drop
@@ -103,9 +104,9 @@ status_line $? install install-check.sh
 # zoo and device-fuzz guests have two.
 . "$here/matrix.sh"
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
-core=$(pick 10 11 12 16 20 26 27 30 42 43 46 47 48 49)
+core=$(pick 10 11 12 16 20 21 26 27 30 42 43 46 47 48 49)
 stress=$(pick 40 41)
-rtcore=$(pick 10 12 20 27 30 46 48)
+rtcore=$(pick 10 12 20 21 27 30 46 48)
 kasan=$(pick 12 17 20 25 26 27 48)
 # full: every scenario but the fuzzer, the stress run and the task-context
 # drops (all three run with 2 vCPUs on the RT kernels and under KASAN; 45

@@ -11,6 +11,7 @@
  * report a hook that does not exist.
  */
 #include <linux/kallsyms.h>
+#include <linux/kprobes.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
@@ -385,12 +386,15 @@ bool nd_hook_registered(const struct net *net, u8 pf, u8 hooknum,
 	const struct nf_hook_entries *e = nd_hook_list(net, pf, hooknum, dev);
 	unsigned int i;
 
+	/* nf_remove_net_hook() replaces a removed hook with WRITE_ONCE(). */
 	for (i = 0; e && i < e->num_hook_entries; i++)
-		if ((unsigned long)e->hooks[i].hook == func &&
-		    e->hooks[i].priv == priv)
+		if ((unsigned long)READ_ONCE(e->hooks[i].hook) == func &&
+		    READ_ONCE(e->hooks[i].priv) == priv)
 			return true;
 	return false;
 }
+
+NOKPROBE_SYMBOL(nd_hook_registered);
 
 struct net *nd_hooks_net(s32 netns_fd, const struct net *scope)
 {

@@ -16,21 +16,27 @@
  *   kretprobe on the nf_tables hook (nft_do_chain_ipv4 and friends) now
  *   running for it: (hook function, priv, family, hook point), where priv
  *   is the base chain;
- * - checks that the hook is still in the hook list of the packet's netns
- *   at that point (see Lifetimes);
+ * - checks that the entry's hook point is the packet's (a nested hook
+ *   whose own entry was not made must not lend it its chain) and that the
+ *   hook is still in the hook list of the packet's netns (see Lifetimes);
  * - looks for the rule holding the expression: the base chain's rules,
  *   then those of the other chains of its table (reached by jump or
- *   goto), in both rule generations, at most ND_RULES_MAX rules and
- *   ND_CHAINS_MAX chains;
+ *   goto), at most ND_RULES_MAX rules and ND_CHAINS_MAX chains;
  * - stores its handle in the entry, tagged with the entry's generation.
  * The kfree_skb probe takes the entry, handle included, into the record
  * (netdrop_hook_names.rule, NETDROP_RF_RULE).
  *
  * Where the rules are: since 5.17 a chain's rules of each generation are
  * one blob (struct nft_rule_blob) of rules (struct nft_rule_dp, whose
- * handle is kept "for tracing") followed by their expressions; before, an
- * array of struct nft_rule pointers.  A compile probe chooses; with
- * neither the module does not build.
+ * handle is kept "for tracing") followed by their expressions.  A blob
+ * holds copies of its rules, so both generations' blobs are looked at (the
+ * expression is in one of them); the range check makes a blob that does
+ * not hold it cost two loads.  Before, an array of struct nft_rule
+ * pointers per generation: only the current generation's is read, as
+ * nft_do_chain() does (net->nft.gencursor).  The other generation's array
+ * can still point at rules a commit deleted and freed: it is replaced at
+ * the next commit only.  A compile probe chooses; with neither, the module
+ * is built without the rule probe, and the build says so.
  *
  * Lifetimes: the handler interrupts nft_do_chain(), inside the RCU
  * read-side section of nf_hook_slow(), and takes rcu_read_lock() itself.
@@ -42,8 +48,13 @@
  * rules and chains (removed with list_del_rcu()) after synchronize_rcu().
  *
  * Not named here: drops decided by another expression (reject, a verdict
- * map, a set lookup), a chain's policy, x_tables rules.  Their records
+ * map, a set lookup), a chain's policy, nat chains (run from the nat
+ * core's hooks, not in the hook lists), x_tables rules.  Their records
  * carry no rule handle, and netdropctl says that only the chain is known.
+ *
+ * A handle is unique in its table while the table lives: a table made
+ * again numbers its rules from 1 again.  netdropctl looks the handle up
+ * in the ruleset read at the window's edges.
  */
 #include <linux/kprobes.h>
 #include <linux/netfilter.h>
@@ -55,7 +66,11 @@
 #include "nd_verdict.h"
 
 #define ND_RULES_MAX 4096	/* rules looked through per drop */
-#define ND_CHAINS_MAX 1024	/* chains of a table looked at per drop */
+#ifdef ND_HAVE_NFT_RULE_BLOB
+#define ND_CHAINS_MAX 8192	/* chains of a table: two loads each */
+#else
+#define ND_CHAINS_MAX 1024	/* chains of a table: every rule read */
+#endif
 
 static DEFINE_MUTEX(nd_nftrule_lock);
 static struct kprobe nd_imm_kp;
@@ -87,13 +102,18 @@ static u64 nd_nft_blob_rule(const struct nft_rule_blob *blob,
 }
 
 static u64 nd_nft_chain_rule(const struct nft_chain *chain, const void *expr,
-			     unsigned int *budget)
+			     bool genbit, unsigned int *budget)
 {
 	u64 h = nd_nft_blob_rule(rcu_dereference(chain->blob_gen_0), expr,
 				 budget);
 
 	return h ? h : nd_nft_blob_rule(rcu_dereference(chain->blob_gen_1),
 					expr, budget);
+}
+
+static bool nd_nft_genbit(const struct net *net)
+{
+	return false;	/* unused: both blobs are read */
 }
 #else
 static u64 nd_nft_array_rule(struct nft_rule *const *rules, const void *expr,
@@ -111,23 +131,29 @@ static u64 nd_nft_array_rule(struct nft_rule *const *rules, const void *expr,
 	return 0;
 }
 
+/* Only the current generation's array: see the top of the file. */
 static u64 nd_nft_chain_rule(const struct nft_chain *chain, const void *expr,
-			     unsigned int *budget)
+			     bool genbit, unsigned int *budget)
 {
-	u64 h = nd_nft_array_rule(rcu_dereference(chain->rules_gen_0), expr,
-				  budget);
+	return nd_nft_array_rule(genbit ? rcu_dereference(chain->rules_gen_1) :
+					  rcu_dereference(chain->rules_gen_0),
+				 expr, budget);
+}
 
-	return h ? h : nd_nft_array_rule(rcu_dereference(chain->rules_gen_1),
-					 expr, budget);
+static bool nd_nft_genbit(const struct net *net)
+{
+	return READ_ONCE(net->nft.gencursor);
 }
 #endif
 
 /* The handle of the rule of @base's table that holds @expr, or 0. */
-static u64 nd_nft_rule_of(const struct nft_chain *base, const void *expr)
+static u64 nd_nft_rule_of(const struct net *net, const struct nft_chain *base,
+			  const void *expr)
 {
 	unsigned int budget = ND_RULES_MAX, chains = ND_CHAINS_MAX;
+	bool genbit = nd_nft_genbit(net);
 	const struct nft_chain *c;
-	u64 h = nd_nft_chain_rule(base, expr, &budget);
+	u64 h = nd_nft_chain_rule(base, expr, genbit, &budget);
 
 	if (h)
 		return h;
@@ -136,11 +162,27 @@ static u64 nd_nft_rule_of(const struct nft_chain *base, const void *expr)
 			break;
 		if (c == base)
 			continue;
-		h = nd_nft_chain_rule(c, expr, &budget);
+		h = nd_nft_chain_rule(c, expr, genbit, &budget);
 		if (h)
 			return h;
 	}
 	return 0;
+}
+
+NOKPROBE_SYMBOL(nd_nft_rule_of);
+
+/*
+ * Is the hook of @pi (as its kretprobe saw it) the one @pkt is in?  The
+ * inet family's ingress chains run in the netdev ingress hook with a copy
+ * of the state whose hook is NF_INET_INGRESS.
+ */
+static bool nd_nft_same_hook(const struct nd_pend_info *pi,
+			     const struct nft_pktinfo *pkt)
+{
+	if (pi->pf == NFPROTO_NETDEV && pi->hooknum == NF_NETDEV_INGRESS &&
+	    nft_hook(pkt) == NF_INET_INGRESS)
+		return true;
+	return nft_pf(pkt) == pi->pf && nft_hook(pkt) == pi->hooknum;
 }
 
 static int nd_imm_pre(struct kprobe *kp, struct pt_regs *regs)
@@ -165,11 +207,13 @@ static int nd_imm_pre(struct kprobe *kp, struct pt_regs *regs)
 	if (!nd_pend_running((unsigned long)pkt->skb, jiffies,
 			     nd_verdict_is_nft, &pi, &slot, &gen))
 		goto out;
-	dev = nft_hook(pkt) == NF_NETDEV_INGRESS ? nft_in(pkt) : nft_out(pkt);
-	if (nd_hook_registered(nft_net(pkt), pi.pf, pi.hooknum,
+	/* The entry's own hook point says which device a netdev hook has. */
+	dev = pi.hooknum == NF_NETDEV_INGRESS ? nft_in(pkt) : nft_out(pkt);
+	if (nd_nft_same_hook(&pi, pkt) &&
+	    nd_hook_registered(nft_net(pkt), pi.pf, pi.hooknum,
 			       pi.pf == NFPROTO_NETDEV ? dev : NULL, pi.func,
 			       pi.priv))
-		h = nd_nft_rule_of(pi.priv, expr);
+		h = nd_nft_rule_of(nft_net(pkt), pi.priv, expr);
 	if (h)
 		nd_pend_set_rule(slot, gen, h);
 out:
@@ -186,6 +230,8 @@ NOKPROBE_SYMBOL(nd_imm_pre);
  */
 void nd_nftrule_sync(bool on)
 {
+	int err;
+
 	mutex_lock(&nd_nftrule_lock);
 	if (nd_imm_registered && (!on || kprobe_gone(&nd_imm_kp))) {
 		unregister_kprobe(&nd_imm_kp);
@@ -195,8 +241,15 @@ void nd_nftrule_sync(bool on)
 		memset(&nd_imm_kp, 0, sizeof(nd_imm_kp));
 		nd_imm_kp.symbol_name = "nft_immediate_eval";
 		nd_imm_kp.pre_handler = nd_imm_pre;
-		/* -ENOENT until nf_tables is loaded: the next scan retries. */
-		nd_imm_registered = !register_kprobe(&nd_imm_kp);
+		/*
+		 * -ENOENT until nf_tables is loaded: the scan after it comes
+		 * (the module notifier forces one) places it.
+		 */
+		err = register_kprobe(&nd_imm_kp);
+		nd_imm_registered = !err;
+		if (err && err != -ENOENT)
+			pr_warn_once("netdrop: no probe on nft_immediate_eval (%d): nf_tables rules are not named\n",
+				     err);
 	}
 	mutex_unlock(&nd_nftrule_lock);
 }

@@ -9,7 +9,7 @@
  * attribution is on) and nf_tables is loaded, removed otherwise.  Process
  * context; called at every scan of the hook lists.
  */
-#if IS_ENABLED(CONFIG_NF_TABLES)
+#ifdef ND_HAVE_NFT_RULE_PROBE
 void nd_nftrule_sync(bool on);
 #else
 static inline void nd_nftrule_sync(bool on)

@@ -355,10 +355,15 @@ bool nd_pend_running(unsigned long skb, unsigned long now,
 	return best_gen != 0;
 }
 
+NOKPROBE_SYMBOL(nd_pend_running);
+
+/* Once per entry: a late writer for an older generation erases nothing. */
 void nd_pend_set_rule(int slot, u64 gen, u64 handle)
 {
-	WRITE_ONCE(nd_pend[slot].rule, nd_rule_tag(handle, gen));
+	cmpxchg(&nd_pend[slot].rule, 0, nd_rule_tag(handle, gen));
 }
+
+NOKPROBE_SYMBOL(nd_pend_set_rule);
 
 /* After @func's probe is gone: its entries can never be ended. */
 void nd_pend_forget(unsigned long func)
@@ -776,12 +781,15 @@ static void nd_verdict_rescan(void)
 	u64 fp;
 
 	lockdep_assert_held(&nd_verdict_lock);
-	/* Every scan: nf_tables may have come (back) without a hook change. */
-	nd_nftrule_sync(true);
 	fp = nd_hooks_fingerprint_all(&nr_hooks);
 	if (!nd_force_scan && fp == nd_last_fp &&
 	    ++nd_scans % ND_RESCAN_FORCE)
 		return;
+	/*
+	 * nf_tables loading forces a scan (the module notifier), unloading
+	 * changes the hook lists: here the rule probe follows it.
+	 */
+	nd_nftrule_sync(true);
 	funcs = kvcalloc(ND_MAX_PROBES, sizeof(*funcs), GFP_KERNEL);
 	if (!funcs)
 		return;
@@ -951,3 +959,5 @@ bool nd_verdict_is_nft(const struct nd_pend_info *pi)
 	d = nd_desc_find(c, pi->func, pi->priv, pi->pf, pi->hooknum);
 	return d && d->info.ops_type == NETDROP_HOOK_NFTABLES;
 }
+
+NOKPROBE_SYMBOL(nd_verdict_is_nft);

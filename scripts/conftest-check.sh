@@ -30,7 +30,7 @@ expect() {
 	rst_reason) [ -f "$inc/net/rstreason.h" ] ;;
 	vm_flags_set) has linux/mm.h 'void vm_flags_set\(' ;;
 	nft_rule_blob) has net/netfilter/nf_tables.h 'blob_gen_0' ;;
-	nft_rule_array) has net/netfilter/nf_tables.h 'rules_gen_0' ;;
+	nft_rule_array) has net/netfilter/nf_tables.h 'rules_gen_0' && has net/netns/nftables.h 'gencursor' ;;
 	tcp_orphan_count) has net/tcp.h 'DECLARE_PER_CPU\(unsigned int, tcp_orphan_count\)' ;;
 	*) return 2 ;;
 	esac

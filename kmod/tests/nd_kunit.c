@@ -23,7 +23,7 @@
 #include "../nd_vcount.c"
 #include "../nd_netdev.c"
 #include "../nd_reset.c"
-#if IS_ENABLED(CONFIG_NF_TABLES)
+#ifdef ND_HAVE_NFT_RULE_PROBE
 #include "../nd_nftrule.c"
 #endif
 
@@ -1037,7 +1037,7 @@ static void verdict_rule_on_running_hook(struct kunit *test)
 	nd_pend_clear();
 }
 
-#if IS_ENABLED(CONFIG_NF_TABLES) && defined(ND_HAVE_NFT_RULE_BLOB)
+#if defined(ND_HAVE_NFT_RULE_PROBE) && defined(ND_HAVE_NFT_RULE_BLOB)
 /* Puts a rule of @dlen expression bytes at @p; returns what follows it. */
 static u8 *put_rule(u8 *p, u64 handle, unsigned int dlen, bool last)
 {
@@ -1125,7 +1125,7 @@ static struct kunit_case nd_hooks_cases[] = {
 	KUNIT_CASE(verdict_counts_per_hook),
 	KUNIT_CASE(verdict_counts_table_full),
 	KUNIT_CASE(verdict_rule_on_running_hook),
-#if IS_ENABLED(CONFIG_NF_TABLES) && defined(ND_HAVE_NFT_RULE_BLOB)
+#if defined(ND_HAVE_NFT_RULE_PROBE) && defined(ND_HAVE_NFT_RULE_BLOB)
 	KUNIT_CASE(nftrule_blob_lookup),
 #endif
 	{}

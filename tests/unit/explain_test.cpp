@@ -219,7 +219,38 @@ TEST(Explain, CountersWithoutDropEvents) {
   EXPECT_EQ(f[0].keys.at("counter"), "dev.eth1.rx_missed_errors");
   EXPECT_NE(f[0].what.find("the device's receive ring"), std::string::npos);
   EXPECT_NE(joined(f[0]).find("softnet time_squeeze +4"), std::string::npos) << joined(f[0]);
-  EXPECT_EQ(f[1].kind, "other");  // CPU_BACKLOG drops, listed by location and reason
+  EXPECT_EQ(f[1].kind, "backlog");  // the backlog's 5, a finding of their own
+}
+
+// Scenario 5: the layer that lost them under load is the backlog, with
+// the kernel's count beside netdrop's; 5.10 (no reasons) by the location.
+TEST(Explain, BacklogFullNamesTheLayer) {
+  ExplainInput in{.seconds = 2};
+  in.before["softnet.cpu0.dropped"] = 3;
+  in.after["softnet.cpu0.dropped"] = 40;
+  in.before["softnet.cpu1.dropped"] = 0;
+  in.after["softnet.cpu1.dropped"] = 10;
+  in.sysctls["net.core.netdev_max_backlog"] = "8";
+  ExplainDrop d = udp_drop("10.0.2.7", "10.0.0.3", 9, "CPU_BACKLOG");
+  d.function = "enqueue_to_backlog";
+  add(in, d, 40);
+  d.reason = "";  // 5.10
+  add(in, d, 7);
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 1U);  // every dropped one seen: nothing unexplained
+  EXPECT_EQ(f[0].kind, "backlog");
+  EXPECT_EQ(f[0].count, 47U);
+  EXPECT_EQ(f[0].keys.at("device"), "eth0");
+  EXPECT_NE(f[0].where.find("net.core.netdev_max_backlog = 8, device eth0"), std::string::npos) << f[0].where;
+  EXPECT_NE(joined(f[0]).find("softnet_stat dropped +47 (every CPU)"), std::string::npos) << joined(f[0]);
+  // 7 of the 47 without a drop event: the total over every CPU says so
+  // (neither CPU's own count alone is above the 40 events).
+  in.drops.resize(40);
+  auto g = explain(in);
+  ASSERT_EQ(g.size(), 2U);
+  EXPECT_EQ(g[1].kind, "unexplained");
+  EXPECT_EQ(g[1].count, 7U);
+  EXPECT_EQ(g[1].keys.at("counter"), "softnet.dropped");
 }
 
 TEST(Explain, OwnLossSuggestsARing) {

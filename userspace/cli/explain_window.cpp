@@ -47,8 +47,13 @@ void read_inventory(ExplainWindow& w, Live& live) {
 
 void ExplainWindow::begin(Live& live, const std::string& netns_spec) {
   netns = netns_spec.empty() ? netns_inode("/proc/self/ns/net") : netns_inode(netns_spec);
+  // Some are the machine's, not a namespace's (net.core.netdev_max_backlog
+  // exists in the initial namespace only): read here first, then the
+  // namespace's own values where it has them.
+  auto global = read_explain_sysctls();
   if (!netns_spec.empty()) enter_netns(netns_spec);
   in.sysctls = read_explain_sysctls();
+  in.sysctls.merge(global);
   in.before = read_counters();
   in.rules_before = rules(*this);
   read_inventory(*this, live);

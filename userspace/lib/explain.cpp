@@ -86,6 +86,12 @@ bool input_path(std::string_view hook) {
 }
 
 // What kind of finding a drop belongs to, and the key that groups it.
+// The per-CPU receive backlog (netif_rx's queue) was full; 5.10 says so by
+// the location only.
+bool is_backlog_drop(const ExplainDrop& d) {
+  return d.reason == "CPU_BACKLOG" || (d.reason.empty() && d.function == "enqueue_to_backlog");
+}
+
 std::pair<std::string, std::string> classify(const ExplainDrop& d) {
   if (d.hook) {
     const ExplainHook& h = *d.hook;
@@ -99,6 +105,7 @@ std::pair<std::string, std::string> classify(const ExplainDrop& d) {
     return {"hook", at + "|" + h.module};
   }
   std::string flow = fmt::format("{}|{}|{}|{}", d.proto, d.dst, d.dport, d.netns);
+  if (is_backlog_drop(d)) return {"backlog", fmt::format("{}|{}", d.ifname, d.netns)};
   if (d.reason == "NO_SOCKET") return {"no-socket", flow};
   if (d.reason == "SOCKET_RCVBUFF") return {"socket-buffer-full", flow};
   if (d.reason.empty() && d.proto == "udp") {
@@ -447,6 +454,29 @@ Finding other(const DropGroup& g) {
   return f;
 }
 
+// Scenario 5's question, which layer lost them: here the backlog, with the
+// kernel's own count (softnet_stat's dropped, every CPU) beside netdrop's.
+Finding backlog(const ExplainInput& in, const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  Finding f = finding("backlog");
+  common(f, g);
+  f.keys["layer"] = "the per-CPU backlog (netdev_max_backlog)";
+  f.keys["counter"] = "softnet.dropped";
+  auto max = in.sysctls.find("net.core.netdev_max_backlog");
+  std::string bound = max != in.sysctls.end() ? fmt::format("net.core.netdev_max_backlog = {}", max->second)
+                                              : "net.core.netdev_max_backlog";
+  f.what = fmt::format("the per-CPU receive backlog was full: packets{} were dropped before the IP layer saw them",
+                       d.ifname.empty() ? "" : fmt::format(" arriving on {}", d.ifname));
+  f.where = fmt::format("the receive backlog (netif_rx), {}{}", bound,
+                        d.ifname.empty() ? "" : fmt::format(", device {}", d.ifname));
+  f.evidence.push_back(fmt::format("{} at {}", counted(g.size(), "drop record"), at_text(d)));
+  f.evidence.push_back(fmt::format("softnet_stat dropped +{} (every CPU)", delta_sum(in, "softnet.cpu", ".dropped")));
+  if (uint64_t sq = delta_sum(in, "softnet.cpu", ".time_squeeze"); sq != 0)
+    f.evidence.push_back(fmt::format("softnet time_squeeze +{} (softirq ran out of budget)", sq));
+  f.next = "raise net.core.netdev_max_backlog, spread the load over CPUs (RPS/RFS), or slow the senders";
+  return f;
+}
+
 std::string reset_cause(const ExplainReset& r) {
   if (r.kind == "active") {
     if (r.facts.find("linger-0") != std::string::npos) return "the application closed with SO_LINGER {1, 0}";
@@ -530,8 +560,8 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
   };
   auto on_dev = [](const ExplainDrop& d, std::string_view dev) { return d.ifname == dev; };
   std::vector<Layer> layers = {
-      {"softnet.cpu", ".dropped", "the per-CPU backlog (netdev_max_backlog)",
-       [](const ExplainDrop& d, std::string_view) { return d.reason == "CPU_BACKLOG"; }},
+      {"softnet.", ".dropped", "the per-CPU backlog (netdev_max_backlog)",
+       [](const ExplainDrop& d, std::string_view) { return is_backlog_drop(d); }},
       {"dev.", ".rx_missed_errors", "the device's receive ring (the driver)", on_dev},
       {"dev.", ".rx_fifo_errors", "the device's receive FIFO (the driver)", on_dev},
       {"dev.", ".rx_over_errors", "the device's receive ring overran (the driver)", on_dev},
@@ -540,10 +570,16 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
   };
   DriverLosses drivers = driver_losses(in);
   std::vector<Finding> out;
+  // The backlog's drops are counted per CPU, its drop events are not: one
+  // total, over every CPU ("softnet.dropped").
+  Counters totals = in.after;
+  uint64_t backlog_total = delta_sum(in, "softnet.cpu", ".dropped");
+  std::erase_if(totals, [](const auto& c) { return c.first.starts_with("softnet.cpu"); });
+  totals["softnet.dropped"] = backlog_total;
   for (const Layer& l : layers) {
-    for (const auto& [name, v] : in.after) {
+    for (const auto& [name, v] : totals) {
       if (!name.starts_with(l.prefix) || !name.ends_with(l.suffix)) continue;
-      uint64_t d = delta(in, name);
+      uint64_t d = name == "softnet.dropped" ? backlog_total : delta(in, name);
       if (d == 0) continue;
       std::string dev = l.prefix == "dev." ? name.substr(4, name.size() - 4 - l.suffix.size()) : "";
       uint64_t seen = std::count_if(in.drops.begin(), in.drops.end(), [&](const auto& x) { return l.matches(x, dev); });
@@ -638,6 +674,8 @@ std::vector<Finding> explain(const ExplainInput& in) {
       out.push_back(no_socket(in, g));
     else if (kind == "socket-buffer-full")
       out.push_back(buffer_full(in, g));
+    else if (kind == "backlog")
+      out.push_back(backlog(in, g));
     else
       out.push_back(other(g));
   }

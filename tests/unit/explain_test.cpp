@@ -282,6 +282,26 @@ TEST(Explain, TextAndJson) {
   EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 2);
 }
 
+// iptables-legacy: the table and the built-in chain its hook enters.
+TEST(Explain, LegacyIptablesTableAndChain) {
+  ExplainHook h{.function = "iptable_filter_hook",
+                .module = "iptable_filter",
+                .family = "ipv4",
+                .hook = "local-out",
+                .table = "filter",
+                .xtables = true};
+  ExplainInput in{.seconds = 1};
+  add(in, hook_drop("10.0.2.8", h), 4);
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 1U);
+  EXPECT_EQ(f[0].kind, "firewall");
+  EXPECT_EQ(f[0].keys.at("firewall"), "iptables");
+  EXPECT_EQ(f[0].keys.at("chain"), "OUTPUT");
+  EXPECT_EQ(f[0].what,
+            "a firewall rule dropped these packets: iptables table filter, chain OUTPUT (or a chain it jumps to)");
+  EXPECT_NE(f[0].next.find("iptables -t filter -L OUTPUT -v -n"), std::string::npos) << f[0].next;
+}
+
 // Rules without counters, in a base chain and a chain it jumps to: the
 // handles the kernel named decide, one finding per rule, ranked by count.
 TEST(Explain, FirewallRulesTheKernelNamed) {

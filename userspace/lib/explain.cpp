@@ -294,6 +294,18 @@ RuleMatch find_rule(const ExplainInput& in, const ExplainHook& h, uint64_t count
   return m;
 }
 
+// An x_tables table's built-in chain at a hook point (iptables-legacy,
+// ip6tables, arptables, ebtables): where the table's hook enters it.  A
+// user chain it jumps to is not known.
+std::string builtin_chain(const ExplainHook& h) {
+  static const std::map<std::string, std::string> chains = {
+      {"pre-routing", "PREROUTING"},   {"local-in", "INPUT"}, {"forward", "FORWARD"}, {"local-out", "OUTPUT"},
+      {"post-routing", "POSTROUTING"}, {"in", "INPUT"},       {"out", "OUTPUT"}};
+  if (h.table == "broute") return "BROUTING";
+  auto it = chains.find(h.hook);
+  return it != chains.end() ? it->second : "";
+}
+
 Finding firewall(const ExplainInput& in, const DropGroup& g) {
   const ExplainDrop& d = *g.front();
   const ExplainHook& h = *d.hook;
@@ -301,7 +313,9 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
   common(f, g);
   hook_keys(f, h);
   f.keys["table"] = h.table;
-  f.keys["chain"] = h.chain;
+  bool xt = h.type != "nftables";
+  std::string xt_chain = xt ? builtin_chain(h) : "";
+  f.keys["chain"] = xt ? xt_chain : h.chain;
   f.keys["rule"] = "";
   bool nft = h.type == "nftables";
   RuleMatch m = nft ? find_rule(in, h, g.size()) : RuleMatch{};
@@ -311,8 +325,10 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
   std::string chain = m.rule != nullptr && m.rule->chain != h.chain
                           ? fmt::format("{} (reached from base chain {})", m.rule->chain, h.chain)
                           : h.chain;
-  std::string what = nft ? fmt::format("nft table {} {}, chain {}", fam, h.table, chain)
-                         : fmt::format("iptables table {}", h.table.empty() ? "?" : h.table);
+  std::string what =
+      nft ? fmt::format("nft table {} {}, chain {}", fam, h.table, chain)
+          : fmt::format("iptables table {}{}", h.table.empty() ? "?" : h.table,
+                        xt_chain.empty() ? "" : fmt::format(", chain {} (or a chain it jumps to)", xt_chain));
   f.keys["firewall"] = nft ? "nftables" : "iptables";
   f.what = fmt::format("a firewall rule dropped these packets: {}", what);
   f.where = fmt::format("{}, {}", what, hook_where(h, d.netns));
@@ -336,7 +352,7 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
         fmt::format("only the chain is known: one of {} (add a counter to each to tell)", fmt::join(c, "; ")));
   } else {
     f.evidence.push_back(nft ? "only the chain is known: no rule with a drop verdict there (a policy drop?)"
-                             : "only the table is known: iptables-legacy rules are not read");
+                             : "only the table and its built-in chain are known: iptables-legacy rules are not read");
   }
   f.evidence.push_back(path_evidence(in, h, d.netns));
   f.keys["path"] = input_path(h.hook) ? "input" : "output";
@@ -350,8 +366,8 @@ Finding firewall(const ExplainInput& in, const DropGroup& g) {
     f.next = fmt::format("nft -a list chain {} {} {} (the rules with a drop verdict; add a counter to each to tell)",
                          fam, h.table, h.chain);
   else
-    f.next = fmt::format("iptables -t {} -L -v -n --line-numbers (the rule whose counter grows)",
-                         h.table.empty() ? "filter" : h.table);
+    f.next = fmt::format("iptables -t {} -L {} -v -n --line-numbers (the rule whose counter grows)",
+                         h.table.empty() ? "filter" : h.table, xt_chain);
   return f;
 }
 

@@ -282,6 +282,30 @@ TEST(Explain, TextAndJson) {
   EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 2);
 }
 
+// A qdisc that drops on the way out: its finding, with the qdisc's own
+// count; what it counted beyond the drop events is unexplained; an ingress
+// qdisc's drops (tc filters) are not a layer of their own.
+TEST(Explain, QdiscDropsAndTheQdiscsCount) {
+  ExplainInput in{.seconds = 2};
+  in.before["qdisc.eth0.drops"] = 5;
+  in.after["qdisc.eth0.drops"] = 55;
+  in.before["qdisc.eth0.ingress.drops"] = 0;
+  in.after["qdisc.eth0.ingress.drops"] = 9;
+  ExplainDrop d = udp_drop("10.0.0.3", "10.0.2.7", 9, "QDISC_DROP");
+  d.function = "__dev_queue_xmit";
+  add(in, d, 30);
+  auto f = explain(in);
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f[0].kind, "qdisc");
+  EXPECT_EQ(f[0].count, 30U);
+  EXPECT_EQ(f[0].keys.at("counter"), "qdisc.eth0.drops");
+  EXPECT_NE(joined(f[0]).find("qdisc.eth0.drops +50 (the qdisc's own count)"), std::string::npos) << joined(f[0]);
+  EXPECT_EQ(f[1].kind, "unexplained");
+  EXPECT_EQ(f[1].count, 20U);
+  EXPECT_EQ(f[1].keys.at("device"), "eth0");
+  EXPECT_EQ(f[1].keys.at("counter"), "qdisc.eth0.drops");
+}
+
 // iptables-legacy: the table and the built-in chain its hook enters.
 TEST(Explain, LegacyIptablesTableAndChain) {
   ExplainHook h{.function = "iptable_filter_hook",

@@ -12,6 +12,7 @@
 
 #include "ethtool.hpp"
 #include "fileio.hpp"
+#include "qdisc.hpp"
 
 namespace netdrop {
 
@@ -107,16 +108,20 @@ Counters read_counters(const std::string& root) {
         if (to_u64(text, v)) c[fmt::format("dev.{}.{}", dev, stat)] = v;
       }
     }
-    // The drivers' own statistics are only asked of the live system.
-    if (root.empty()) read_ethtool_stats(devs, c);
+    // The drivers' and qdiscs' own statistics are only asked of the live
+    // system.
+    if (root.empty()) {
+      read_ethtool_stats(devs, c);
+      read_qdisc_stats(c);
+    }
   }
   return c;
 }
 
 bool is_drop_counter(std::string_view name) {
-  static constexpr std::array<std::string_view, 12> markers{"Drop",     "Discard", "NoPorts", "Err",
-                                                            "Overflow", "Prune",   "squeeze", "dropped",
-                                                            "errors",   "Fail",    "Retrans", "Abort"};
+  static constexpr std::array<std::string_view, 13> markers{"Drop",    "Discard", "NoPorts", "Err",    "Overflow",
+                                                            "Prune",   "squeeze", "dropped", "errors", "Fail",
+                                                            "Retrans", "Abort",   "drops"};
   for (std::string_view m : markers)
     if (name.find(m) != std::string_view::npos) return true;
   return false;

@@ -1,5 +1,6 @@
 // Kernel counters that explain drops: /proc/net/snmp, snmp6, netstat,
-// softnet_stat, per-device statistics and the drivers' own (ethtool -S).
+// softnet_stat, per-device statistics, the drivers' own (ethtool -S) and
+// the qdiscs' (tc -s qdisc).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,8 @@ namespace netdrop {
 
 // "IpInDiscards" -> value, "softnet.cpu0.dropped" -> value,
 // "dev.eth0.rx_dropped" -> value, "ethtool.eth0.rx_queue_0_drops" -> value
-// (the driver's own, ethtool.hpp).
+// (the driver's own, ethtool.hpp), "qdisc.eth0.drops" -> value (the root
+// qdisc's, qdisc.hpp).
 using Counters = std::map<std::string, uint64_t>;
 
 // Parses the two-line "Proto: names" / "Proto: values" format of

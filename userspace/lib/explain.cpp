@@ -92,6 +92,10 @@ bool is_backlog_drop(const ExplainDrop& d) {
   return d.reason == "CPU_BACKLOG" || (d.reason.empty() && d.function == "enqueue_to_backlog");
 }
 
+// A qdisc dropped it at enqueue (QDISC_DROP, and 7.x's QDISC_OVERLIMIT,
+// QDISC_CONGESTED...).  5.10 frees them from kfree_skb_list: not told.
+bool is_qdisc_drop(const ExplainDrop& d) { return d.reason.starts_with("QDISC_"); }
+
 std::pair<std::string, std::string> classify(const ExplainDrop& d) {
   if (d.hook) {
     const ExplainHook& h = *d.hook;
@@ -106,6 +110,7 @@ std::pair<std::string, std::string> classify(const ExplainDrop& d) {
   }
   std::string flow = fmt::format("{}|{}|{}|{}", d.proto, d.dst, d.dport, d.netns);
   if (is_backlog_drop(d)) return {"backlog", fmt::format("{}|{}", d.ifname, d.netns)};
+  if (is_qdisc_drop(d)) return {"qdisc", fmt::format("{}|{}", d.ifname, d.netns)};
   if (d.reason == "NO_SOCKET") return {"no-socket", flow};
   if (d.reason == "SOCKET_RCVBUFF") return {"socket-buffer-full", flow};
   if (d.reason.empty() && d.proto == "udp") {
@@ -493,6 +498,26 @@ Finding backlog(const ExplainInput& in, const DropGroup& g) {
   return f;
 }
 
+// The device's qdisc dropped them on the way out, with the qdisc's own
+// count (what tc -s qdisc prints as dropped) beside netdrop's.
+Finding qdisc(const ExplainInput& in, const DropGroup& g) {
+  const ExplainDrop& d = *g.front();
+  Finding f = finding("qdisc");
+  common(f, g);
+  std::string counter = fmt::format("qdisc.{}.drops", d.ifname);
+  f.keys["layer"] = "the device's qdisc";
+  f.keys["counter"] = counter;
+  f.what = fmt::format("the qdisc of {} dropped these packets on their way out (its queue or rate limit)", d.ifname);
+  f.where = fmt::format("the root qdisc of {} (tc -s qdisc show dev {})", d.ifname, d.ifname);
+  f.evidence.push_back(fmt::format("{} at {}", counted(g.size(), "drop record"), at_text(d)));
+  if (in.after.contains(counter))
+    f.evidence.push_back(fmt::format("{} +{} (the qdisc's own count)", counter, delta(in, counter)));
+  f.next = fmt::format(
+      "tc -s qdisc show dev {}: its limit, its rate, the class that drops; a longer queue or a faster shaper",
+      d.ifname);
+  return f;
+}
+
 std::string reset_cause(const ExplainReset& r) {
   if (r.kind == "active") {
     if (r.facts.find("linger-0") != std::string::npos) return "the application closed with SO_LINGER {1, 0}";
@@ -583,6 +608,10 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
       {"dev.", ".rx_over_errors", "the device's receive ring overran (the driver)", on_dev},
       {"dev.", ".rx_dropped", "the device (rx_dropped)", on_dev},
       {"dev.", ".tx_dropped", "the device's transmit path (tx_dropped)", on_dev},
+      {"qdisc.", ".drops", "the device's qdisc (tc -s qdisc)",
+       [](const ExplainDrop& d, std::string_view dev) {
+         return d.ifname == dev && (is_qdisc_drop(d) || d.reason.empty());
+       }},
   };
   DriverLosses drivers = driver_losses(in);
   std::vector<Finding> out;
@@ -597,7 +626,9 @@ std::vector<Finding> unexplained(const ExplainInput& in) {
       if (!name.starts_with(l.prefix) || !name.ends_with(l.suffix)) continue;
       uint64_t d = name == "softnet.dropped" ? backlog_total : delta(in, name);
       if (d == 0) continue;
-      std::string dev = l.prefix == "dev." ? name.substr(4, name.size() - 4 - l.suffix.size()) : "";
+      if (name.find(".ingress.") != std::string::npos) continue;  // tc filters: TC_INGRESS events
+      std::string dev =
+          l.prefix == "softnet." ? "" : name.substr(l.prefix.size(), name.size() - l.prefix.size() - l.suffix.size());
       uint64_t seen = std::count_if(in.drops.begin(), in.drops.end(), [&](const auto& x) { return l.matches(x, dev); });
       if (seen >= d) continue;
       Finding f = finding("unexplained", d - seen);
@@ -692,6 +723,8 @@ std::vector<Finding> explain(const ExplainInput& in) {
       out.push_back(buffer_full(in, g));
     else if (kind == "backlog")
       out.push_back(backlog(in, g));
+    else if (kind == "qdisc")
+      out.push_back(qdisc(in, g));
     else
       out.push_back(other(g));
   }

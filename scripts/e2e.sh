@@ -89,6 +89,9 @@ for k in $kernels; do
 		echo "${line%% *} e2e/$id/$name" >>"$results"
 		if [ "${line%% *}" = FAIL ]; then
 			echo "---- $id/$name (log: $out/e2e-$name.log)" >&2
+			# The failed assertions first: a view that cuts the tail
+			# short still shows what failed.
+			grep -m 5 '^FAIL' "$out/e2e-$name.log" | sed 's/^/first: /' >&2 2>/dev/null
 			tail -n 25 "$out/e2e-$name.log" >&2 2>/dev/null
 		fi
 	done

@@ -80,10 +80,14 @@ void start_verdict_counting(Session& session) {
   session.enable();
 }
 
-void sleep_window(double seconds) {
+// Waits out the window, or until SIGINT/SIGTERM ends it early; returns the
+// seconds it lasted, which is what the counts cover.
+double sleep_window(double seconds) {
   install_signal_handlers();
-  auto end = Clock::now() + std::chrono::duration<double>(seconds);
+  auto start = Clock::now();
+  auto end = start + std::chrono::duration<double>(seconds);
   while (g_stop == 0 && Clock::now() < end) usleep(50'000);
+  return std::min(seconds, std::chrono::duration<double>(Clock::now() - start).count());
 }
 
 bool wanted(const Hook& h, const std::optional<uint8_t>& pf, const std::string& hook) {
@@ -139,11 +143,12 @@ int cmd_dump_hooks(const Args& args) {
   std::vector<HookVerdicts> rows;
   std::vector<std::pair<uint32_t, std::string>> labels;
   uint64_t missed = 0;
+  double window = 0;
   if (verdicts > 0) {
     start_verdict_counting(session);
     std::vector<VerdictSnapshot> before;
     for (const Fd& fd : fds) before.push_back(read_verdicts(session.fd(), fd.get()));
-    sleep_window(verdicts);
+    window = sleep_window(verdicts);
     for (size_t i = 0; i < fds.size(); i++) {
       VerdictSnapshot after = read_verdicts(session.fd(), fds[i].get());
       labels.emplace_back(after.netns, targets[i].label);
@@ -197,7 +202,7 @@ int cmd_dump_hooks(const Args& args) {
       for (const std::string& t : third) out(fmt::format("  {}\n", t));
       if (verdicts > 0)
         out(fmt::format(
-            "verdicts counted over {:.1f} s{}\n", verdicts,
+            "verdicts counted over {:.1f} s{}\n", window,
             missed != 0 ? fmt::format("; {} hook calls were not counted (probes missed them)", missed) : ""));
     }
     out_flush();

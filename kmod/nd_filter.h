@@ -7,6 +7,8 @@
 #include <netdrop/netdrop.h>
 
 /* A validated filter as the probe uses it. */
+struct nd_agg;
+
 struct nd_filter {
 	struct rcu_head rcu;
 	struct netdrop_filter f;
@@ -14,6 +16,8 @@ struct nd_filter {
 	u32 pre_fields;
 	/* Fields that need the decoded headers. */
 	u32 post_fields;
+	/* NETDROP_OPT_AGGREGATE: the session's tables (nd_agg.c). */
+	struct nd_agg *agg;
 };
 
 int nd_filter_validate(const struct netdrop_filter *f);

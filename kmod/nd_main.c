@@ -53,6 +53,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		struct netdrop_hooks_req hooks;
 		struct netdrop_sessions_req sessions;
 		struct netdrop_verdicts_req verdicts;
+		struct netdrop_agg_req agg;
 		u32 u32;
 	} *u;
 	long err;
@@ -77,6 +78,8 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case NETDROP_IOC_GET_VERDICTS:
 	case NETDROP_IOC_SET_RING:
 	case NETDROP_IOC_SET_WATERMARK:
+	case NETDROP_IOC_SET_AGG_SLOTS:
+	case NETDROP_IOC_GET_AGG:
 		break;
 	default:
 		return -ENOTTY;
@@ -107,6 +110,12 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case NETDROP_IOC_SET_WATERMARK:
 		err = nd_set_watermark(s, u->u32);
+		break;
+	case NETDROP_IOC_SET_AGG_SLOTS:
+		err = nd_set_agg_slots(s, u->u32);
+		break;
+	case NETDROP_IOC_GET_AGG:
+		err = nd_read_agg(s, &u->agg);
 		break;
 	case NETDROP_IOC_GET_HOOKS:
 		err = nd_hooks_ioctl(&u->hooks, s->show_addrs, s->scope);

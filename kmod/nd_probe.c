@@ -55,6 +55,7 @@
 #include <net/net_namespace.h>
 #include <trace/events/skb.h>
 
+#include "nd_agg.h"
 #include "nd_ring.h"
 #include "nd_decode.h"
 #include "nd_filter.h"
@@ -246,6 +247,43 @@ static void nd_put_names(struct netdrop_drop *rec, u32 off,
 }
 
 /*
+ * An aggregating session: the drop is counted under its key, decoded only
+ * when the filter has address or port fields.
+ */
+static void nd_session_count(struct nd_session *s, struct nd_ring *ring,
+			     const struct nd_filter *nf, struct nd_event *ev,
+			     bool hook)
+{
+	struct nd_agg_key key;
+
+	if (nf->post_fields) {
+		if (!ev->decoded)
+			nd_event_decode(ev);
+		if (!nd_filter_match_post(nf, &ev->rec)) {
+			local64_inc(&nd_ctrs(ring)->filtered);
+			return;
+		}
+	}
+	memset(&key, 0, sizeof(key));
+	key.location = ev->location;
+	key.reason = ev->reason;
+	key.netns = ev->netns;
+	key.ifindex = ev->ifindex;
+	if (hook) {
+		key.has_hook = 1;
+		key.hook_func = ev->hook.info.func;
+		key.hook_priority = ev->hook.info.priority;
+		key.hook_pf = ev->hook.info.pf;
+		key.hook_hooknum = ev->hook.info.hooknum;
+		key.hook_ops_type = ev->hook.info.ops_type;
+	}
+	if (nd_agg_count(nf->agg, &key, READ_ONCE(ev->skb->len), ev->ifname))
+		local64_inc(&nd_ctrs(ring)->recorded);
+	else
+		local64_inc(&nd_ctrs(ring)->lost);
+}
+
+/*
  * Record layout: fixed part, hook names, packet bytes, then the stack,
  * last because only its size is unknown until it is captured.
  */
@@ -267,6 +305,10 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	if (!nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
 				 ev->netns))
 		goto filtered;
+	if (f->options & NETDROP_OPT_AGGREGATE) {
+		nd_session_count(s, ring, nf, ev, hook);
+		return;
+	}
 	if (!ev->decoded)
 		nd_event_decode(ev);
 	if (!nd_filter_match_post(nf, &ev->rec))

@@ -31,6 +31,7 @@
 #include "nd_reasons.h"
 #include "nd_verdict.h"
 #include "nd_reset.h"
+#include "nd_agg.h"
 #include "nd_session.h"
 
 static unsigned int ring_kb = 1024;
@@ -110,6 +111,7 @@ static void nd_session_free(struct nd_session *s)
 	if (s->scope_pidns)
 		put_pid_ns(s->scope_pidns);
 	put_pid(s->opener);
+	nd_agg_free(s->agg);
 	kfree(rcu_dereference_protected(s->filter, true));
 	kfree(s);
 }
@@ -152,6 +154,7 @@ struct nd_session *nd_session_open(void)
 	s->ring_size = roundup_pow_of_two(clamp_t(u64, (u64)ring_kb << 10,
 						  ND_MIN_RING, nd_max_ring(s)));
 	s->watermark = 1;
+	s->agg_slots = NETDROP_AGG_DEFAULT_SLOTS;
 	/*
 	 * Like /proc/kallsyms (kallsyms_show_value()): real addresses only
 	 * for CAP_SYSLOG.  Checked once, at open, against the opener.
@@ -505,6 +508,20 @@ int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 	nd_scope_filter(s, &nf->f);
 	nd_filter_prepare(nf);
 	mutex_lock(&s->lock);
+	if ((f->options & NETDROP_OPT_AGGREGATE) && !s->agg) {
+		struct nd_agg *agg = nd_agg_alloc(s->agg_slots);
+
+		if (IS_ERR(agg)) {
+			mutex_unlock(&s->lock);
+			kfree(nf);
+			return PTR_ERR(agg);
+		}
+		/* Pairs with the smp_load_acquire() in nd_read_agg(). */
+		smp_store_release(&s->agg, agg);
+	}
+	/* The probe finds the tables through the filter it dereferences. */
+	if (f->options & NETDROP_OPT_AGGREGATE)
+		nf->agg = s->agg;
 	/* On failure the session keeps its filter and its probes. */
 	err = nd_session_sync_probes(s, nf, s->enabled);
 	if (err) {
@@ -548,4 +565,43 @@ int nd_set_watermark(struct nd_session *s, u32 bytes)
 		s->watermark = bytes;
 	mutex_unlock(&s->lock);
 	return err;
+}
+
+/* Before the first filter that aggregates: the size of its tables. */
+int nd_set_agg_slots(struct nd_session *s, u32 slots)
+{
+	int err = 0;
+
+	if (slots < NETDROP_AGG_MIN_SLOTS || slots > NETDROP_AGG_MAX_SLOTS ||
+	    !is_power_of_2(slots))
+		return -EINVAL;
+	/* A container's session: no larger than the default. */
+	if (s->scope && slots > NETDROP_AGG_DEFAULT_SLOTS)
+		return -EPERM;
+	mutex_lock(&s->lock);
+	if (s->agg)
+		err = -EBUSY;
+	else
+		s->agg_slots = slots;
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+/* Not under the session lock: nd_agg_read() copies to user space. */
+int nd_read_agg(struct nd_session *s, struct netdrop_agg_req *req)
+{
+	/* Pairs with the smp_store_release() in nd_set_filter(). */
+	struct nd_agg *agg = smp_load_acquire(&s->agg);
+
+	if (!agg) {
+		if (req->flags)
+			return -EINVAL;
+		req->count = 0;
+		req->total = 0;
+		req->counted = 0;
+		req->overflow = 0;
+		req->slots = 0;
+		return 0;
+	}
+	return nd_agg_read(agg, req, s->show_addrs);
 }

@@ -38,6 +38,13 @@ struct nd_session {
 	struct nd_ring **rings;		/* [nr_cpu_ids], NULL until needed */
 	u32 ring_size;
 	u32 watermark;
+	/*
+	 * Aggregation tables: made, under lock, with the first filter that
+	 * aggregates, before that filter is published (the probe finds them
+	 * through the filter); freed with the session.
+	 */
+	struct nd_agg *agg;
+	u32 agg_slots;
 	bool enabled;
 	bool hooks;			/* holds a hook attribution reference */
 	bool resets;			/* holds a reset probes reference */
@@ -66,6 +73,8 @@ int nd_session_alloc_rings(struct nd_session *s);
 int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f);
 int nd_set_ring(struct nd_session *s, u32 size);
 int nd_set_watermark(struct nd_session *s, u32 bytes);
+int nd_set_agg_slots(struct nd_session *s, u32 slots);
+int nd_read_agg(struct nd_session *s, struct netdrop_agg_req *req);
 void nd_fill_info(struct nd_session *s, struct netdrop_info *info);
 void nd_fill_stats(struct nd_session *s, struct netdrop_stats *st);
 int nd_list_sessions(struct nd_session *self, struct netdrop_sessions_req *req);

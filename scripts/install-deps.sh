@@ -9,7 +9,7 @@ packages=(
 	build-essential cmake ninja-build pkg-config clang clang-format clang-tidy
 	libclang-rt-14-dev
 	libfmt-dev libboost-program-options-dev libgtest-dev libgmock-dev
-	libmnl-dev libnftnl-dev
+	libmnl-dev libnftnl-dev libcpp-httplib-dev
 	googletest libbenchmark-dev
 	qemu-system-x86 busybox-static cpio kmod iproute2 iptables nftables
 	dropwatch tshark dkms debhelper dpkg-dev fakeroot

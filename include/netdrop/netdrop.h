@@ -49,7 +49,7 @@
 #endif
 
 #define NETDROP_ABI_MAJOR 1
-#define NETDROP_ABI_MINOR 3
+#define NETDROP_ABI_MINOR 4
 #define NETDROP_DEVICE "/dev/netdrop"
 
 #define NETDROP_MMAP_CPU_STRIDE _BITULL(32)
@@ -283,7 +283,8 @@ struct netdrop_stats {
 /* Options (netdrop_filter.options). */
 #define NETDROP_OPT_STACK	_BITUL(0)
 #define NETDROP_OPT_HOOKS	_BITUL(1)	/* attribute netfilter drops */
-#define NETDROP_OPT_ALL		(_BITUL(2) - 1)
+#define NETDROP_OPT_AGGREGATE	_BITUL(2)	/* count drops, no records (ABI 1.4) */
+#define NETDROP_OPT_ALL		(_BITUL(3) - 1)
 
 /* Events (netdrop_filter.events); 0 means drops only. */
 #define NETDROP_EV_DROP		_BITUL(0)
@@ -443,6 +444,51 @@ struct netdrop_verdicts_req {
 	__u64 missed;		/* out: hook calls not counted, every netns */
 };
 
+/*
+ * In-kernel aggregation (ABI 1.4).  A session whose filter has
+ * NETDROP_OPT_AGGREGATE counts the drops that pass its filter instead of
+ * writing drop records (resets are still records).  Each CPU has a table
+ * of a fixed number of slots (NETDROP_IOC_SET_AGG_SLOTS, before the first
+ * filter that aggregates; default NETDROP_AGG_DEFAULT_SLOTS).  A slot
+ * holds one key (location, reason, netns, ifindex, and the hook that
+ * dropped when NETDROP_OPT_HOOKS attributes it) and its counts, which
+ * only grow: read twice and subtract for an interval.  A drop whose key
+ * finds no slot on its CPU is not counted; it is counted in overflow and
+ * in the ring's lost.  One key may sit in a slot of each CPU, and, rarely,
+ * in two slots of one CPU: readers add up entries of equal keys.
+ */
+#define NETDROP_AGG_MIN_SLOTS 64
+#define NETDROP_AGG_MAX_SLOTS 65536
+#define NETDROP_AGG_DEFAULT_SLOTS 1024
+
+/* netdrop_agg_entry.flags */
+#define NETDROP_AF_HOOK		_BITUL(0)	/* hook is the hook that dropped */
+
+struct netdrop_agg_entry {
+	__u64 location;		/* 0 without CAP_SYSLOG */
+	__u64 count;		/* drops */
+	__u64 bytes;		/* their skb->len */
+	__u32 reason;
+	__u32 netns;
+	__u32 ifindex;
+	__u32 cpu;		/* the CPU whose table holds it */
+	struct netdrop_hook_info hook;	/* with NETDROP_AF_HOOK; func 0 without CAP_SYSLOG */
+	__u32 flags;		/* NETDROP_AF_* */
+	__u32 pad;
+	char ifname[NETDROP_IFNAMSIZ];	/* when the key's slot was taken */
+};
+
+/* NETDROP_IOC_GET_AGG: every slot in use, on every CPU. */
+struct netdrop_agg_req {
+	__u64 buf;		/* user pointer to struct netdrop_agg_entry[] */
+	__u32 count;		/* in: capacity; out: entries written */
+	__u32 total;		/* out: slots in use (more than count: ask again) */
+	__u64 counted;		/* out: drops counted, every CPU */
+	__u64 overflow;		/* out: drops not counted: no free slot */
+	__u32 slots;		/* out: slots per CPU, 0: not aggregating */
+	__u32 flags;		/* in: 0 */
+};
+
 #define NETDROP_IOC_MAGIC 0xD7
 #define NETDROP_IOC_GET_INFO	_IOR(NETDROP_IOC_MAGIC, 1, struct netdrop_info)
 #define NETDROP_IOC_SET_RING	_IOW(NETDROP_IOC_MAGIC, 2, __u32)
@@ -455,5 +501,7 @@ struct netdrop_verdicts_req {
 #define NETDROP_IOC_GET_HOOKS	_IOWR(NETDROP_IOC_MAGIC, 9, struct netdrop_hooks_req)
 #define NETDROP_IOC_GET_SESSIONS _IOWR(NETDROP_IOC_MAGIC, 10, struct netdrop_sessions_req)
 #define NETDROP_IOC_GET_VERDICTS _IOWR(NETDROP_IOC_MAGIC, 11, struct netdrop_verdicts_req)
+#define NETDROP_IOC_SET_AGG_SLOTS _IOW(NETDROP_IOC_MAGIC, 12, __u32)
+#define NETDROP_IOC_GET_AGG	_IOWR(NETDROP_IOC_MAGIC, 13, struct netdrop_agg_req)
 
 #endif /* _UAPI_NETDROP_H */

@@ -15,6 +15,7 @@
 #include <net/ipv6.h>
 
 #include "../nd_ring.c"
+#include "../nd_agg.c"
 #include "../nd_filter.c"
 #include "../nd_decode.c"
 #include "../nd_reasons.c"
@@ -1083,12 +1084,93 @@ static void nftrule_blob_lookup(struct kunit *test)
 }
 #endif
 
+/* In-kernel aggregation: the slots of this CPU's table that hold @key. */
+static u64 agg_count_of(struct nd_agg *agg, const struct nd_agg_key *key,
+			unsigned int *slots)
+{
+	struct nd_agg_cpu *t = agg->cpus[smp_processor_id()];
+	u64 sum = 0;
+	u32 i;
+
+	*slots = 0;
+	for (i = 0; i < agg->nr_slots; i++)
+		if (t->slots[i].state == ND_AGG_READY &&
+		    !memcmp(&t->slots[i].key, key, sizeof(*key))) {
+			sum += local64_read(&t->slots[i].count);
+			(*slots)++;
+		}
+	return sum;
+}
+
+/*
+ * Counts per key; a full table counts the overflow, never silently; a
+ * BUSY slot (a writer this one interrupted) is passed over, the key
+ * takes another; sizes are checked.
+ */
+static void agg_counts_and_overflow(struct kunit *test)
+{
+	struct nd_agg_key a = { .location = 0x1000, .reason = 2, .netns = 7 };
+	struct nd_agg_key b = a, c = a;
+	unsigned int slots, i, counted = 0, missed = 0;
+	struct nd_agg *agg;
+	struct nd_agg_cpu *t;
+	u32 hash;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nd_agg_alloc(63)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nd_agg_alloc(96)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nd_agg_alloc(NETDROP_AGG_MAX_SLOTS * 2)),
+			(long)-EINVAL);
+	agg = nd_agg_alloc(NETDROP_AGG_MIN_SLOTS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(agg));
+	b.reason = 3;
+	c.ifindex = 9;
+	preempt_disable();
+	t = agg->cpus[smp_processor_id()];
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, nd_agg_count(agg, &a, 100, "eth0"));
+	KUNIT_EXPECT_TRUE(test, nd_agg_count(agg, &b, 60, ""));
+	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &a, &slots), 3ULL);
+	KUNIT_EXPECT_EQ(test, slots, 1U);
+	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &b, &slots), 1ULL);
+
+	/* An interrupted writer holds c's first slot: c takes the next. */
+	hash = jhash2((const u32 *)&c, sizeof(c) / sizeof(u32), agg->seed);
+	KUNIT_ASSERT_EQ(test, t->slots[hash & 63].state, (u32)ND_AGG_FREE);
+	t->slots[hash & 63].state = ND_AGG_BUSY;
+	KUNIT_EXPECT_TRUE(test, nd_agg_count(agg, &c, 1, ""));
+	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &c, &slots), 1ULL);
+	KUNIT_EXPECT_EQ(test, t->slots[hash & 63].state, (u32)ND_AGG_BUSY);
+	t->slots[hash & 63].state = ND_AGG_FREE;
+
+	/* More keys than slots: what finds none is overflow, and only that. */
+	for (i = 0; i < 200; i++) {
+		struct nd_agg_key k = a;
+
+		k.ifindex = 1000 + i;
+		if (nd_agg_count(agg, &k, 1, ""))
+			counted++;
+		else
+			missed++;
+	}
+	preempt_enable();
+	KUNIT_EXPECT_GT(test, missed, 0U);
+	KUNIT_EXPECT_LE(test, counted, (unsigned int)NETDROP_AGG_MIN_SLOTS - 3);
+	KUNIT_EXPECT_EQ(test, counted + missed, 200U);
+	KUNIT_EXPECT_EQ(test, (u64)local64_read(&t->overflow), (u64)missed);
+	/* The first keys keep their slots and counts. */
+	preempt_disable();
+	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &a, &slots), 3ULL);
+	preempt_enable();
+	nd_agg_free(agg);
+}
+
 static struct kunit_case nd_ring_cases[] = {
 	KUNIT_CASE(ring_reserve_commit),
 	KUNIT_CASE(ring_full_counts_lost),
 	KUNIT_CASE(ring_record_never_wraps),
 	KUNIT_CASE(ring_consumer_abuse),
 	KUNIT_CASE(ring_nested_producers),
+	KUNIT_CASE(agg_counts_and_overflow),
 	{}
 };
 

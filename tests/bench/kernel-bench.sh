@@ -35,6 +35,16 @@ tracer_pid=
 start_tracer() {
 	case $1 in
 	baseline) ;;
+	floor) echo 1 >/sys/module/ndbench/parameters/floor || return 1 ;;
+	netdrop-count) "$ND_CTL" summary --interval 3600 >/dev/null 2>/tmp/tr.err & tracer_pid=$!; nd_wait_capturing 1; settle ;;
+	netdrop-reject-pre)
+		# The drops' netns is the initial one: a filter on another rejects
+		# on a field known before decoding.
+		ip netns add benchns 2>/dev/null
+		"$ND_CTL" stream --netns benchns >/dev/null 2>/tmp/tr.err & tracer_pid=$!
+		nd_wait_capturing 1
+		settle
+		;;
 	netdrop) "$ND_CTL" record -o /tmp/b.ndr 2>/tmp/tr.err & tracer_pid=$!; nd_wait_capturing 1; settle ;;
 	netdrop-stack) "$ND_CTL" record --stack -o /tmp/b.ndr 2>/tmp/tr.err & tracer_pid=$!; nd_wait_capturing 1; settle ;;
 	netdrop-reject) "$ND_CTL" stream --src 192.0.2.1 >/dev/null 2>/tmp/tr.err & tracer_pid=$!; nd_wait_capturing 1; settle ;;
@@ -93,6 +103,7 @@ start_tracer() {
 
 stop_tracer() {
 	case $1 in
+	floor) echo 0 >/sys/module/ndbench/parameters/floor ;;
 	drop_monitor) touch /tmp/dw.stop ;;
 	ftrace | ftrace-reject)
 		echo 0 >$T/events/skb/kfree_skb/enable
@@ -114,7 +125,7 @@ stop_tracer() {
 	rm -f /tmp/b.ndr /tmp/b2.ndr /tmp/perf.data
 }
 
-tracers="netdrop netdrop-stack netdrop-reject netdrop-2 drop_monitor ftrace ftrace-reject perf bpftrace"
+tracers="floor netdrop-count netdrop netdrop-stack netdrop-reject netdrop-reject-pre netdrop-2 drop_monitor ftrace ftrace-reject perf bpftrace"
 echo "kernel $(uname -r) cpus $(nproc) iters $iters rounds $rounds" >>"$out"
 loop >/dev/null	# warm up
 bpftrace_ok=true

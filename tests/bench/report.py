@@ -11,9 +11,12 @@ import statistics
 import sys
 
 TRACERS = [
+    ("floor", "an empty probe on skb:kfree_skb (the floor)"),
+    ("netdrop-count", "netdrop counting in the kernel (summary)"),
     ("netdrop", "netdrop session recording everything (record -o)"),
     ("netdrop-stack", "the same with --stack"),
-    ("netdrop-reject", "netdrop, kernel filter rejects everything"),
+    ("netdrop-reject", "netdrop, an address filter rejects everything"),
+    ("netdrop-reject-pre", "netdrop, a netns filter rejects everything (before decoding)"),
     ("netdrop-2", "two netdrop sessions recording everything"),
     ("drop_monitor", "drop_monitor (dropwatch summary mode)"),
     ("ftrace", "ftrace skb:kfree_skb with a trace_pipe reader"),
@@ -56,19 +59,23 @@ def kernel_table(name, res):
         lines.append("")
     ftrace = costs.get("ftrace")
     ftrace_oh = statistics.median([r["overhead"] for r in ftrace]) if ftrace else None
-    lines += ["| tracer | overhead ns/drop (median) | spread (min..max) | / ftrace's overhead |",
-              "|---|---|---|---|"]
+    floor = costs.get("floor")
+    floor_oh = statistics.median([r["overhead"] for r in floor]) if floor else None
+    lines += ["| tracer | overhead ns/drop (median) | spread (min..max) | / ftrace's overhead | / the floor |",
+              "|---|---|---|---|---|"]
     for key, label in TRACERS:
         rows = costs.get(key)
         if not rows:
             why = "did not attach within 120 s" if key in res["not_attached"] else "not measured"
-            lines.append(f"| {label} | {why} | | |")
+            lines.append(f"| {label} | {why} | | | |")
             continue
         oh = [r["overhead"] for r in rows]
         med = statistics.median(oh)
         ratio = f"{med / ftrace_oh:.2f}" if ftrace_oh and ftrace_oh > 0 else "-"
-        lines.append(f"| {label} | {med:.0f} | {min(oh):.0f}..{max(oh):.0f} | {ratio} |")
+        fl = f"{med / floor_oh:.1f}x" if floor_oh and floor_oh > 0 else "-"
+        lines.append(f"| {label} | {med:.0f} | {min(oh):.0f}..{max(oh):.0f} | {ratio} | {fl} |")
     lines.append("")
+    lines += target_lines(costs)
     if res["storms"]:
         lines += ["pktgen storm (64-byte UDP to a closed port, netns to netns over veth):", "",
                   "| config | drops | drops/s | recorded | lost | delivered | recorded + lost = drops |",
@@ -84,6 +91,33 @@ def kernel_table(name, res):
             lines.append(f"Smallest ring without loss at this rate: {zero[0]['config'].split('-')[1]} KiB per CPU.")
         lines.append("")
     return lines
+
+
+# Issue 18's targets: netdrop's overhead against a peer's, one guest run.
+TARGETS = [
+    ("netdrop-count", "drop_monitor", "counting in the kernel vs drop_monitor's summary mode"),
+    ("netdrop-reject-pre", "ftrace-reject", "a netns filter rejecting vs ftrace's filter rejecting"),
+    ("netdrop-reject", "drop_monitor", "an address filter rejecting vs drop_monitor's summary mode"),
+    ("netdrop", "ftrace", "recording everything vs ftrace with a trace_pipe reader"),
+    ("netdrop", "perf", "recording everything vs perf record"),
+    ("netdrop-count", "floor", "counting in the kernel vs the floor (target: within 2x)"),
+]
+
+
+def target_lines(costs):
+    def med(name):
+        rows = costs.get(name)
+        return statistics.median([r["overhead"] for r in rows]) if rows else None
+
+    out = ["| target | netdrop ns | peer ns | ratio | met |", "|---|---|---|---|---|"]
+    for ours, peer, label in TARGETS:
+        a, b = med(ours), med(peer)
+        if a is None or b is None or b <= 0:
+            out.append(f"| {label} | - | - | - | not measured |")
+            continue
+        limit = 2.0 if peer == "floor" else 1.0
+        out.append(f"| {label} | {a:.0f} | {b:.0f} | {a / b:.2f} | {'yes' if a / b <= limit else 'no'} |")
+    return out + [""]
 
 
 def userspace_table(path):

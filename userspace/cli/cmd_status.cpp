@@ -56,9 +56,11 @@ std::string session_json(const netdrop_info& info, const SessionListing& s) {
   std::string j = fmt::format("{{\"id\":{},\"pid\":{},\"comm\":", e.id, e.pid);
   append_json_string(j, std::string_view(e.comm, strnlen(e.comm, sizeof(e.comm))));
   j += fmt::format(
-      ",\"state\":\"{}\",\"self\":{},\"ring_size\":{},\"seen\":{},\"filtered\":{},\"recorded\":{},\"lost\":{},"
+      ",\"state\":\"{}\",\"self\":{},\"counts_in_kernel\":{},\"ring_size\":{},\"seen\":{},\"filtered\":{},\"recorded\":"
+      "{},\"lost\":{},"
       "\"lost_per_cpu\":{{",
-      session_state(e), (e.flags & NETDROP_SF_SELF) != 0, e.ring_size, e.seen, e.filtered, e.recorded, e.lost);
+      session_state(e), (e.flags & NETDROP_SF_SELF) != 0, (e.options & NETDROP_OPT_AGGREGATE) != 0, e.ring_size, e.seen,
+      e.filtered, e.recorded, e.lost);
   bool first = true;
   for (unsigned cpu = 0; cpu < s.lost_per_cpu.size(); cpu++) {
     if (!cpu_possible(info, cpu) || (e.flags & NETDROP_SF_RINGS) == 0) continue;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "agg.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "filter.hpp"
@@ -14,6 +15,37 @@
 namespace po = boost::program_options;
 
 namespace netdrop::cli {
+
+namespace {
+
+void add_rows(Summary& sum, const AggSnapshot& snap, ViewContext& ctx) {
+  for (const auto& [k, row] : snap.rows) sum.add(row, ctx);
+}
+
+// The kernel's counts, a table each interval and the run's total.
+int summary_from_kernel(Live& live, const CaptureArgs& ca, SummaryKey key, double interval, size_t top, bool json) {
+  Summary tick(key), total(key);
+  try {
+    AggSnapshot all = run_counting(live, ca, interval, [&](const AggSnapshot& d) {
+      tick.clear();
+      add_rows(tick, d, live.ctx);
+      print_summary(tick, top, json, live.ctx, "interval");
+    });
+    add_rows(total, all, live.ctx);
+    print_summary(total, top, json, live.ctx, "total");
+    out_flush();
+    netdrop_stats st = live.session.stats();
+    fmt::print(stderr,
+               "{} drops counted in the kernel; kernel: {} seen, {} filtered out, {} counted, {} lost (no free "
+               "slot in a CPU's table of {})\n",
+               total.total(), st.seen, st.filtered, st.recorded, st.lost, all.slots);
+  } catch (const PipeClosed&) {
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace
 
 int cmd_summary(const Args& args) {
   FilterArgs fa;
@@ -27,7 +59,9 @@ int cmd_summary(const Args& args) {
       "by", po::value(&by), "location, reason, src, dst, dev or func")("top", po::value(&top), "show the N largest")(
       "json", po::bool_switch(&json), "one JSON object per table");
   add_filter_options(d, fa);
-  d.add_options()("hooks", po::bool_switch(&fa.hooks), "name the netfilter hook that dropped (for --by hook)");
+  bool records = false;
+  d.add_options()("hooks", po::bool_switch(&fa.hooks), "name the netfilter hook that dropped (for --by hook)")(
+      "records", po::bool_switch(&records), "count full records in user space, not in the kernel");
   add_limit_options(d, ca);
   po::variables_map vm;
   if (!parse(args, d, "summary [OPTIONS]", R"(  netdropctl summary
@@ -38,8 +72,12 @@ int cmd_summary(const Args& args) {
     return 0;
   if (interval <= 0) throw UsageError(fmt::format("bad --interval {}", interval));
   SummaryKey key = parse_summary_key(by);
+  // The kernel counts, unless the key is an address (or a state), resets
+  // are asked for, or --count wants an exact number of drops.
+  fa.aggregate = !records && kernel_counts_key(key) && fa.events == "drop" && ca.count == 0;
   Live live(fa, ca);
   check_summary_key(key, live.ctx.drop_reasons, live.spec.events);
+  if (live.spec.aggregate) return summary_from_kernel(live, ca, key, interval, top, json);
   Summary tick(key), total(key);
   try {
     run_capture(

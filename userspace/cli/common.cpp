@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <cerrno>
@@ -107,6 +108,7 @@ FilterSpec build_static_spec(const FilterArgs& a) {
   s.stack = a.stack;
   s.snaplen = a.snaplen;
   s.hooks = a.hooks || (a.hooks_by_default && !a.no_hooks);
+  s.aggregate = a.aggregate;
   for (const std::string& e : split_commas(a.events)) {
     if (e == "drop")
       s.events |= NETDROP_EV_DROP;
@@ -179,11 +181,21 @@ void set_filter_or_without_hooks(Session& session, FilterSpec& spec, const Filte
 Live::Live(const FilterArgs& fa, const CaptureArgs& ca)
     : session((build_static_spec(fa), NETDROP_DEVICE)), reasons(session.reasons()) {
   spec = build_spec(fa, reasons, drop_reasons_of(session.info()), symbols);
-  if (ca.ring_kb != 0) session.set_ring_size(ca.ring_kb * 1024);
+  if (ca.ring_kb != 0) {
+    session.set_ring_size(ca.ring_kb * 1024);
+  } else if (fa.aggregate && (spec.events & NETDROP_EV_RESET) == 0) {
+    // Counting drops writes no record: the smallest rings do.
+    session.set_ring_size(kMinRingBytes);
+  }
   // Wake up when an eighth of a ring is filled, not for every record:
   // under a drop storm a wakeup per drop costs more than the record.
   // The 100 ms poll timeout bounds how late a lone drop is shown.
   session.set_watermark(session.info().ring_size / 8);
+  if (spec.aggregate && !module_aggregates(session.info())) {
+    fmt::print(stderr, "netdropctl: netdrop.ko (ABI {}.{}) does not count in the kernel: counting its records\n",
+               session.info().abi_major, session.info().abi_minor);
+    spec.aggregate = false;
+  }
   set_filter_or_without_hooks(session, spec, fa);
   session.map_rings();
   ctx = view_context(session.info(), reasons, session.reset_reasons(), symbols);
@@ -217,6 +229,48 @@ void run_capture(Live& live, const CaptureArgs& ca, const std::function<void(Byt
   live.session.disable();
   if (!done) live.session.drain(handle);
   out_flush();
+}
+
+namespace {
+
+AggSnapshot only_dev(AggSnapshot snap, const std::optional<std::string>& dev) {
+  if (!dev) return snap;
+  for (auto it = snap.rows.begin(); it != snap.rows.end();) {
+    if (it->second.ifname == *dev) {
+      ++it;
+      continue;
+    }
+    snap.counted -= it->second.count;
+    it = snap.rows.erase(it);
+  }
+  return snap;
+}
+
+}  // namespace
+
+AggSnapshot run_counting(Live& live, const CaptureArgs& ca, double tick_s,
+                         const std::function<void(const AggSnapshot&)>& on_tick) {
+  install_signal_handlers();
+  live.session.enable();
+  auto start = Clock::now();
+  auto tick = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tick_s));
+  auto next_tick = start + tick;
+  AggSnapshot first = read_agg(live.session.fd());
+  AggSnapshot last = first;
+  while (g_stop == 0) {
+    auto now = Clock::now();
+    if (ca.duration > 0 && now - start >= std::chrono::duration<double>(ca.duration)) break;
+    if (on_tick && now >= next_tick) {
+      AggSnapshot snap = read_agg(live.session.fd());
+      on_tick(only_dev(agg_delta(last, snap), live.spec.dev));
+      out_flush();
+      last = std::move(snap);
+      next_tick += tick;
+    }
+    usleep(20'000);
+  }
+  live.session.disable();
+  return only_dev(agg_delta(first, read_agg(live.session.fd())), live.spec.dev);
 }
 
 void print_totals(const netdrop_stats& st, uint64_t shown) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agg.hpp"
 #include "commands.hpp"
 #include "filter.hpp"
 #include "format.hpp"
@@ -43,6 +44,7 @@ struct FilterArgs {
   bool hooks = false;
   bool no_hooks = false;
   bool hooks_by_default = false;
+  bool aggregate = false;  // the kernel counts drops (summary, exporter)
   std::string events = "drop";
   unsigned snaplen = 0;
 };
@@ -85,6 +87,13 @@ using Clock = std::chrono::steady_clock;
 // record that passes the user-space filter; on_tick runs every tick_s.
 void run_capture(Live& live, const CaptureArgs& ca, const std::function<void(Bytes, const Event&)>& on_event,
                  double tick_s = 0, const std::function<void()>& on_tick = {});
+
+// Runs an aggregating session (spec.aggregate) until duration or a signal:
+// on_tick gets what the kernel counted in each tick_s; returns what it
+// counted over the whole run.  Rows of another device than --dev are left
+// out (the kernel filters by index, --dev names).
+AggSnapshot run_counting(Live& live, const CaptureArgs& ca, double tick_s,
+                         const std::function<void(const AggSnapshot&)>& on_tick);
 
 void print_totals(const netdrop_stats& st, uint64_t shown);
 

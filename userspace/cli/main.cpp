@@ -26,6 +26,7 @@ Commands:
   explain     a window of drops, resets, counters and sockets as ranked findings
   record      save raw records to a file, readable on another machine
   report      show a recorded file as stream or summary
+  exporter    serve what netdrop counts to Prometheus (/metrics) or a textfile
 
 Examples:
   netdropctl stream --src 10.0.2.8
@@ -49,7 +50,7 @@ constexpr Command commands[] = {
     {"status", netdrop::cli::cmd_status},         {"reasons", netdrop::cli::cmd_reasons},
     {"record", netdrop::cli::cmd_record},         {"report", netdrop::cli::cmd_report},
     {"dump-hooks", netdrop::cli::cmd_dump_hooks}, {"counters", netdrop::cli::cmd_counters},
-    {"explain", netdrop::cli::cmd_explain},
+    {"explain", netdrop::cli::cmd_explain},       {"exporter", netdrop::cli::cmd_exporter},
 };
 
 }  // namespace

@@ -151,6 +151,7 @@ netdrop_filter FilterSpec::to_kernel() const {
   f.events = events;
   if (stack) f.options |= NETDROP_OPT_STACK;
   if (hooks) f.options |= NETDROP_OPT_HOOKS;
+  if (aggregate) f.options |= NETDROP_OPT_AGGREGATE;
   f.snaplen = std::min<uint32_t>(snaplen, NETDROP_MAX_SNAPLEN);
   return f;
 }

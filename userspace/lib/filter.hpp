@@ -60,7 +60,8 @@ struct FilterSpec {
   std::vector<uint32_t> reasons;
   std::vector<AddrRange> locations;
   bool stack = false;
-  bool hooks = false;  // name the netfilter hook that dropped
+  bool hooks = false;      // name the netfilter hook that dropped
+  bool aggregate = false;  // count drops in the kernel (NETDROP_OPT_AGGREGATE)
   uint32_t snaplen = 0;
 
   // The kernel filter for this spec (every field except dev).

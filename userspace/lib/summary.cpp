@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "filter.hpp"
+#include "hooks.hpp"
 
 namespace netdrop {
 
@@ -24,6 +25,10 @@ void check_summary_key(SummaryKey key, DropReasons support, uint32_t events) {
   bool drops = events == 0 || (events & NETDROP_EV_DROP) != 0;
   if (key == SummaryKey::reason && drops && support == DropReasons::absent)
     throw UsageError(fmt::format("--by reason: {}", no_drop_reasons));
+}
+
+bool kernel_counts_key(SummaryKey key) {
+  return key != SummaryKey::src && key != SummaryKey::dst && key != SummaryKey::state;
 }
 
 namespace {
@@ -81,6 +86,41 @@ std::string Summary::key_of(const Reset& x, ViewContext& ctx) const {
     case SummaryKey::hook: return "-";
   }
   return {};
+}
+
+namespace {
+
+// The hook as records name it ("func [module]"); without its address (no
+// CAP_SYSLOG), where it sits.
+std::string agg_hook_key(const AggKey& k, ViewContext& ctx) {
+  if (!k.has_hook) return "-";
+  if (k.hook_func != 0) {
+    Resolved loc = ctx.symbols->resolve(k.hook_func);
+    if (loc.sym != nullptr)
+      return loc.sym->module.empty() ? loc.sym->name : fmt::format("{} [{}]", loc.sym->name, loc.sym->module);
+  }
+  return fmt::format("{} {} priority {}", pf_name(k.hook_pf), hook_name(k.hook_pf, k.hook_hooknum), k.hook_priority);
+}
+
+}  // namespace
+
+std::string Summary::key_of(const AggRow& row, ViewContext& ctx) const {
+  Drop d;
+  d.raw.location = row.key.location;
+  d.raw.reason = row.key.reason;
+  switch (key_) {
+    case SummaryKey::dev: return row.ifname.empty() ? "-" : row.ifname;
+    case SummaryKey::hook: return agg_hook_key(row.key, ctx);
+    case SummaryKey::src:
+    case SummaryKey::dst:
+    case SummaryKey::state: return "-";
+    default: return key_of(d, ctx);
+  }
+}
+
+void Summary::add(const AggRow& row, ViewContext& ctx) {
+  counts_[key_of(row, ctx)] += row.count;
+  total_ += row.count;
 }
 
 void Summary::add(const Reset& r, ViewContext& ctx) {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "agg.hpp"
 #include "format.hpp"
 #include "record.hpp"
 
@@ -17,6 +18,8 @@ SummaryKey parse_summary_key(std::string_view text);
 // Throws UsageError when key groups drops by a reason the kernel does not
 // have (events: NETDROP_EV_*; resets alone group by kind and facts).
 void check_summary_key(SummaryKey key, DropReasons support, uint32_t events);
+// Whether the kernel's counts have what key groups by (not addresses).
+bool kernel_counts_key(SummaryKey key);
 
 struct SummaryRow {
   std::string key;
@@ -28,6 +31,8 @@ class Summary {
   explicit Summary(SummaryKey key) : key_(key) {}
   void add(const Drop& d, ViewContext& ctx);
   void add(const Reset& r, ViewContext& ctx);
+  // A key the kernel counted (in-kernel aggregation), with its count.
+  void add(const AggRow& row, ViewContext& ctx);
   // Rows sorted by count (descending), then key; at most top rows (0: all).
   [[nodiscard]] std::vector<SummaryRow> rows(size_t top) const;
   [[nodiscard]] uint64_t total() const { return total_; }
@@ -36,6 +41,7 @@ class Summary {
  private:
   std::string key_of(const Drop& d, ViewContext& ctx) const;
   std::string key_of(const Reset& r, ViewContext& ctx) const;
+  std::string key_of(const AggRow& row, ViewContext& ctx) const;
   SummaryKey key_;
   uint64_t total_ = 0;
   std::unordered_map<std::string, uint64_t> counts_;

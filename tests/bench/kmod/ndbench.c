@@ -10,6 +10,10 @@
  * drop reasons), with
  * bottom halves disabled like the receive path.  Readers on several CPUs
  * run at once.
+ *
+ * floor=1 (module parameter) attaches a probe to skb:kfree_skb that does
+ * nothing: the least any tracer of the tracepoint costs.  floor=0 takes
+ * it off again.
  */
 #include <linux/ip.h>
 #include <linux/ktime.h>
@@ -19,10 +23,69 @@
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
+#include <linux/tracepoint.h>
+#include <trace/events/skb.h>
 
 static unsigned int iters = 100000;
 module_param(iters, uint, 0644);
 MODULE_PARM_DESC(iters, "Iterations per read of /proc/ndbench");
+
+#if ND_TP_NARGS == 4
+#ifdef ND_TP_RX_SK_CONST
+#define ND_RX_SK_QUAL const
+#else
+#define ND_RX_SK_QUAL
+#endif
+static void ndbench_floor_probe(void *data, struct sk_buff *skb, void *location,
+				enum skb_drop_reason reason,
+				ND_RX_SK_QUAL struct sock *rx_sk)
+{
+}
+#elif ND_TP_NARGS == 3
+static void ndbench_floor_probe(void *data, struct sk_buff *skb, void *location,
+				enum skb_drop_reason reason)
+{
+}
+#else
+static void ndbench_floor_probe(void *data, struct sk_buff *skb, void *location)
+{
+}
+#endif
+
+static DEFINE_MUTEX(ndbench_floor_lock);
+static bool floor_on;
+
+static int ndbench_floor_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	mutex_lock(&ndbench_floor_lock);
+	if (on && !floor_on)
+		err = register_trace_kfree_skb(ndbench_floor_probe, NULL);
+	else if (!on && floor_on)
+		unregister_trace_kfree_skb(ndbench_floor_probe, NULL);
+	if (!err)
+		floor_on = on;
+	mutex_unlock(&ndbench_floor_lock);
+	if (!on)
+		tracepoint_synchronize_unregister();
+	return err;
+}
+
+static int ndbench_floor_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(floor_on));
+}
+
+static const struct kernel_param_ops ndbench_floor_ops = {
+	.set = ndbench_floor_set,
+	.get = ndbench_floor_get,
+};
+module_param_cb(floor, &ndbench_floor_ops, NULL, 0644);
+MODULE_PARM_DESC(floor, "1: an empty probe on skb:kfree_skb (the floor)");
 
 static struct sk_buff *ndbench_skb(void)
 {
@@ -95,6 +158,7 @@ static int __init ndbench_init(void)
 static void __exit ndbench_exit(void)
 {
 	proc_remove(ndbench_entry);
+	ndbench_floor_set("0", NULL);
 }
 
 module_init(ndbench_init);

@@ -5,6 +5,7 @@
 // resets (rare) and the exporter counts them.  A scrape reads the kernel's
 // tables then and there; nothing is cached between scrapes.
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <fmt/format.h>
 #include <httplib.h>
 #include <unistd.h>
@@ -178,6 +179,12 @@ int cmd_exporter(const Args& args) {
       res.status = 500;
       res.set_content(fmt::format("netdrop exporter: {}\n", e.what()), "text/plain");
     }
+  });
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
+  // second exporter would bind the same port and share its scrapes.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   if (where && !server.bind_to_port(where->host, where->port))
     throw SystemError(fmt::format("exporter: cannot listen on {}: {}", listen, std::strerror(errno)));

@@ -1,12 +1,13 @@
 // The exporter's building blocks: the kernel's counts merged by key and
 // subtracted, the exposition format, and the bound on label sets.
+#include "metrics.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 
 #include "agg.hpp"
 #include "exposition.hpp"
-#include "metrics.hpp"
 #include "symbols.hpp"
 
 namespace netdrop {

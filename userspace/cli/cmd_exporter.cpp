@@ -5,9 +5,9 @@
 // resets (rare) and the exporter counts them.  A scrape reads the kernel's
 // tables then and there; nothing is cached between scrapes.
 #include <fcntl.h>
-#include <sys/socket.h>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>

@@ -27,9 +27,11 @@
  *   passed over.  The nested writer's key may then take a second slot; a
  *   key can have two slots on one CPU (and one on each CPU), and readers
  *   add up entries with equal keys.
+ * - A new slot is counted (1 drop) before it is published: a reader
+ *   never sees a key with no drop.
  * - A key that finds neither its slot nor a free one is counted in the
- *   table's overflow (and, by the caller, in the ring's lost): the counts
- *   say so, never silently.
+ *   CPU's overflow (and, by the caller, in the ring's lost, taking a
+ *   sequence number as a lost record does): never silently.
  * - Readers take counts with local64_read(): a drop counted while they
  *   read is in this read or the next.
  */
@@ -37,8 +39,11 @@
 #include <linux/jhash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/topology.h>
@@ -46,6 +51,7 @@
 #include <asm/local64.h>
 #include "nd_agg.h"
 #include "nd_netdev.h"
+#include "nd_ring.h"
 
 #define ND_AGG_PROBE 16
 #define ND_AGG_BATCH 32		/* entries copied to user space at a time */
@@ -61,19 +67,19 @@ struct nd_agg_slot {
 	char ifname[NETDROP_IFNAMSIZ];
 };
 
-struct nd_agg_cpu {
-	local64_t overflow;
-	struct nd_agg_slot slots[];
-};
-
 struct nd_agg {
 	u32 nr_slots;
 	u32 seed;
-	struct nd_agg_cpu **cpus;	/* [nr_cpu_ids], possible CPUs only */
+	struct nd_agg_slot **cpus;	/* [nr_cpu_ids], possible CPUs only */
+	local64_t __percpu *overflow;
 };
+
+/* Sizes the caller chose may fail to allocate: no warning for those. */
+#define ND_AGG_GFP (GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
 
 struct nd_agg *nd_agg_alloc(u32 slots)
 {
+	size_t size = array_size(slots, sizeof(struct nd_agg_slot));
 	struct nd_agg *agg;
 	int cpu;
 
@@ -85,13 +91,12 @@ struct nd_agg *nd_agg_alloc(u32 slots)
 		return ERR_PTR(-ENOMEM);
 	agg->nr_slots = slots;
 	agg->seed = get_random_u32();
-	agg->cpus = kcalloc(nr_cpu_ids, sizeof(*agg->cpus), GFP_KERNEL_ACCOUNT);
-	if (!agg->cpus)
+	agg->cpus = kvcalloc(nr_cpu_ids, sizeof(*agg->cpus), ND_AGG_GFP);
+	agg->overflow = alloc_percpu_gfp(local64_t, GFP_KERNEL_ACCOUNT);
+	if (!agg->cpus || !agg->overflow)
 		goto nomem;
 	for_each_possible_cpu(cpu) {
-		agg->cpus[cpu] = kvzalloc_node(struct_size(agg->cpus[cpu], slots,
-							   slots),
-					       GFP_KERNEL_ACCOUNT,
+		agg->cpus[cpu] = kvzalloc_node(size, ND_AGG_GFP,
 					       cpu_to_node(cpu));
 		if (!agg->cpus[cpu])
 			goto nomem;
@@ -108,10 +113,12 @@ void nd_agg_free(struct nd_agg *agg)
 
 	if (!agg)
 		return;
-	if (agg->cpus)
+	if (agg->cpus) {
 		for_each_possible_cpu(cpu)
 			kvfree(agg->cpus[cpu]);
-	kfree(agg->cpus);
+	}
+	kvfree(agg->cpus);
+	free_percpu(agg->overflow);
 	kfree(agg);
 }
 
@@ -130,14 +137,15 @@ static void nd_agg_add(struct nd_agg_slot *slot, u32 len)
 bool nd_agg_count(struct nd_agg *agg, const struct nd_agg_key *key, u32 len,
 		  const char *ifname)
 {
-	struct nd_agg_cpu *t = agg->cpus[smp_processor_id()];
+	struct nd_agg_slot *slots = agg->cpus[smp_processor_id()];
 	u32 mask = agg->nr_slots - 1;
 	u32 hash, i;
 
+	nd_assert_nopreempt();
 	BUILD_BUG_ON(sizeof(*key) % sizeof(u32));
 	hash = jhash2((const u32 *)key, sizeof(*key) / sizeof(u32), agg->seed);
 	for (i = 0; i < ND_AGG_PROBE; i++) {
-		struct nd_agg_slot *slot = &t->slots[(hash + i) & mask];
+		struct nd_agg_slot *slot = &slots[(hash + i) & mask];
 		u32 state = READ_ONCE(slot->state);
 
 		if (state == ND_AGG_FREE &&
@@ -145,24 +153,28 @@ bool nd_agg_count(struct nd_agg *agg, const struct nd_agg_key *key, u32 len,
 		    ND_AGG_FREE) {
 			slot->hash = hash;
 			slot->key = *key;
-			memcpy(slot->ifname, ifname, sizeof(slot->ifname));
+			/* Every byte: the name is copied to user space. */
+			memset(slot->ifname, 0, sizeof(slot->ifname));
+			strscpy(slot->ifname, ifname, sizeof(slot->ifname));
 			if (!slot->ifname[0] && key->ifindex)
 				nd_netdev_name(key->netns, key->ifindex,
 					       slot->ifname);
 			slot->ifname[sizeof(slot->ifname) - 1] = '\0';
+			/* Counted before it is READY: no reader sees 0. */
+			local64_set(&slot->count, 1);
+			local64_set(&slot->bytes, len);
 			/* Pairs with smp_load_acquire() in nd_agg_read(). */
 			smp_store_release(&slot->state, ND_AGG_READY);
-			nd_agg_add(slot, len);
 			return true;
 		}
-		/* A nested writer may have just made it READY: look again. */
-		if (READ_ONCE(slot->state) == ND_AGG_READY &&
+		/* READY, or made READY by a nested writer since the read. */
+		if (smp_load_acquire(&slot->state) == ND_AGG_READY &&
 		    nd_agg_same(slot, hash, key)) {
 			nd_agg_add(slot, len);
 			return true;
 		}
 	}
-	local64_inc(&t->overflow);
+	local64_inc(this_cpu_ptr(agg->overflow));
 	return false;
 }
 
@@ -211,22 +223,30 @@ int nd_agg_read(struct nd_agg *agg, struct netdrop_agg_req *req,
 	if (!batch)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		struct nd_agg_cpu *t = agg->cpus[cpu];
+		const struct nd_agg_slot *slots = agg->cpus[cpu];
 
-		overflow += local64_read(&t->overflow);
+		overflow += local64_read(per_cpu_ptr(agg->overflow, cpu));
 		for (i = 0; i < agg->nr_slots; i++) {
-			const struct nd_agg_slot *slot = &t->slots[i];
+			const struct nd_agg_slot *slot = &slots[i];
 
-			if (!(i & 1023))
+			if (!(i & 1023)) {
+				if (fatal_signal_pending(current)) {
+					err = -EINTR;
+					goto out;
+				}
 				cond_resched();
+			}
 			/* Pairs with smp_store_release() in nd_agg_count(). */
 			if (smp_load_acquire(&slot->state) != ND_AGG_READY)
 				continue;
 			total++;
-			counted += local64_read(&slot->count);
-			if (written + n >= cap)
+			if (written + n >= cap) {
+				counted += local64_read(&slot->count);
 				continue;
-			nd_agg_entry(&batch[n++], slot, cpu, show_addrs);
+			}
+			nd_agg_entry(&batch[n], slot, cpu, show_addrs);
+			/* The count the entry holds: the two agree. */
+			counted += batch[n++].count;
 			if (n < ND_AGG_BATCH)
 				continue;
 			if (copy_to_user(ubuf + written, batch,

@@ -52,6 +52,11 @@ int nd_filter_validate(const struct netdrop_filter *f)
 		return -EINVAL;
 	if (f->snaplen > NETDROP_MAX_SNAPLEN)
 		return -EINVAL;
+	/* Counting keeps no stack or bytes, and counts drops. */
+	if ((f->options & NETDROP_OPT_AGGREGATE) &&
+	    ((f->options & NETDROP_OPT_STACK) || f->snaplen ||
+	     (f->events && !(f->events & NETDROP_EV_DROP))))
+		return -EINVAL;
 	if ((f->fields & NETDROP_F_FAMILY) &&
 	    f->family != AF_INET && f->family != AF_INET6)
 		return -EINVAL;

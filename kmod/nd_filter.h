@@ -6,9 +6,9 @@
 #include <linux/rcupdate.h>
 #include <netdrop/netdrop.h>
 
-/* A validated filter as the probe uses it. */
 struct nd_agg;
 
+/* A validated filter as the probe uses it. */
 struct nd_filter {
 	struct rcu_head rcu;
 	struct netdrop_filter f;

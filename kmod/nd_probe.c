@@ -109,7 +109,8 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 	ev->ifindex = READ_ONCE(skb->skb_iif);
 	ev->netns = 0;
 	ev->not_ip = false;
-	ev->ifname[0] = '\0';
+	/* Every byte: the name is copied to user space whole. */
+	memset(ev->ifname, 0, sizeof(ev->ifname));
 	if (sk) {
 		u16 family = READ_ONCE(sk->sk_family);
 
@@ -250,9 +251,8 @@ static void nd_put_names(struct netdrop_drop *rec, u32 off,
  * An aggregating session: the drop is counted under its key, decoded only
  * when the filter has address or port fields.
  */
-static void nd_session_count(struct nd_session *s, struct nd_ring *ring,
-			     const struct nd_filter *nf, struct nd_event *ev,
-			     bool hook)
+static void nd_session_count(struct nd_ring *ring, const struct nd_filter *nf,
+			     struct nd_event *ev, bool hook)
 {
 	struct nd_agg_key key;
 
@@ -277,10 +277,13 @@ static void nd_session_count(struct nd_session *s, struct nd_ring *ring,
 		key.hook_hooknum = ev->hook.info.hooknum;
 		key.hook_ops_type = ev->hook.info.ops_type;
 	}
-	if (nd_agg_count(nf->agg, &key, READ_ONCE(ev->skb->len), ev->ifname))
+	if (nd_agg_count(nf->agg, &key, READ_ONCE(ev->skb->len), ev->ifname)) {
 		local64_inc(&nd_ctrs(ring)->recorded);
-	else
+	} else {
+		/* Like a lost record: counted, and its sequence number taken. */
+		nd_ring_next_seq(ring);
 		local64_inc(&nd_ctrs(ring)->lost);
+	}
 }
 
 /*
@@ -306,7 +309,7 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 				 ev->netns))
 		goto filtered;
 	if (f->options & NETDROP_OPT_AGGREGATE) {
-		nd_session_count(s, ring, nf, ev, hook);
+		nd_session_count(ring, nf, ev, hook);
 		return;
 	}
 	if (!ev->decoded)

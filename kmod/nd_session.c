@@ -485,6 +485,7 @@ out:
 
 int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 {
+	struct nd_agg *new_agg = NULL;
 	struct nd_filter *nf, *old;
 	int err = nd_filter_validate(f);
 
@@ -508,27 +509,31 @@ int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 	nd_scope_filter(s, &nf->f);
 	nd_filter_prepare(nf);
 	mutex_lock(&s->lock);
+	/*
+	 * The first aggregating filter makes the tables; they become the
+	 * session's only with the filter, so a failure frees what nobody saw.
+	 * The probe finds them through the filter it dereferences.
+	 */
 	if ((f->options & NETDROP_OPT_AGGREGATE) && !s->agg) {
-		struct nd_agg *agg = nd_agg_alloc(s->agg_slots);
-
-		if (IS_ERR(agg)) {
+		new_agg = nd_agg_alloc(s->agg_slots);
+		if (IS_ERR(new_agg)) {
 			mutex_unlock(&s->lock);
 			kfree(nf);
-			return PTR_ERR(agg);
+			return PTR_ERR(new_agg);
 		}
-		/* Pairs with the smp_load_acquire() in nd_read_agg(). */
-		smp_store_release(&s->agg, agg);
 	}
-	/* The probe finds the tables through the filter it dereferences. */
 	if (f->options & NETDROP_OPT_AGGREGATE)
-		nf->agg = s->agg;
+		nf->agg = s->agg ?: new_agg;
 	/* On failure the session keeps its filter and its probes. */
 	err = nd_session_sync_probes(s, nf, s->enabled);
 	if (err) {
 		mutex_unlock(&s->lock);
+		nd_agg_free(new_agg);
 		kfree(nf);
 		return err;
 	}
+	if (new_agg)	/* Pairs with smp_load_acquire() in nd_read_agg(). */
+		smp_store_release(&s->agg, new_agg);
 	old = rcu_replace_pointer(s->filter, nf, lockdep_is_held(&s->lock));
 	mutex_unlock(&s->lock);
 	kfree_rcu(old, rcu);

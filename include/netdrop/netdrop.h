@@ -456,6 +456,10 @@ struct netdrop_verdicts_req {
  * finds no slot on its CPU is not counted; it is counted in overflow and
  * in the ring's lost.  One key may sit in a slot of each CPU, and, rarely,
  * in two slots of one CPU: readers add up entries of equal keys.
+ * In the ring's counters, an aggregating session's counted drops are
+ * "recorded" and its overflow is "lost" (with a sequence number taken, as
+ * a lost record takes one).  A filter with NETDROP_OPT_AGGREGATE may not
+ * ask for stacks, packet bytes, or resets without drops (EINVAL).
  */
 #define NETDROP_AGG_MIN_SLOTS 64
 #define NETDROP_AGG_MAX_SLOTS 65536
@@ -485,7 +489,12 @@ struct netdrop_agg_req {
 	__u32 total;		/* out: slots in use (more than count: ask again) */
 	__u64 counted;		/* out: drops counted, every CPU */
 	__u64 overflow;		/* out: drops not counted: no free slot */
-	__u32 slots;		/* out: slots per CPU, 0: not aggregating */
+	__u32 slots;		/* out: slots per CPU; 0 before the first filter
+				 * that aggregates.  The tables stay with the
+				 * session: a later filter that does not
+				 * aggregate leaves their counts as they were,
+				 * and one that does again goes on counting.
+				 */
 	__u32 flags;		/* in: 0 */
 };
 

@@ -1084,37 +1084,46 @@ static void nftrule_blob_lookup(struct kunit *test)
 }
 #endif
 
-/* In-kernel aggregation: the slots of this CPU's table that hold @key. */
-static u64 agg_count_of(struct nd_agg *agg, const struct nd_agg_key *key,
-			unsigned int *slots)
+/* In-kernel aggregation: the slots of @cpu's table that hold @key. */
+static u64 agg_count_of(struct nd_agg *agg, int cpu,
+			const struct nd_agg_key *key, unsigned int *slots)
 {
-	struct nd_agg_cpu *t = agg->cpus[smp_processor_id()];
+	const struct nd_agg_slot *t = agg->cpus[cpu];
 	u64 sum = 0;
 	u32 i;
 
 	*slots = 0;
 	for (i = 0; i < agg->nr_slots; i++)
-		if (t->slots[i].state == ND_AGG_READY &&
-		    !memcmp(&t->slots[i].key, key, sizeof(*key))) {
-			sum += local64_read(&t->slots[i].count);
+		if (t[i].state == ND_AGG_READY &&
+		    !memcmp(&t[i].key, key, sizeof(*key))) {
+			sum += local64_read(&t[i].count);
 			(*slots)++;
 		}
 	return sum;
 }
 
+static void agg_free_action(void *agg)
+{
+	nd_agg_free(agg);
+}
+
 /*
  * Counts per key; a full table counts the overflow, never silently; a
  * BUSY slot (a writer this one interrupted) is passed over, the key
- * takes another; sizes are checked.
+ * takes another; sizes are checked.  Expectations are checked outside
+ * the preemption-disabled parts (a failed assertion ends the test).
  */
 static void agg_counts_and_overflow(struct kunit *test)
 {
 	struct nd_agg_key a = { .location = 0x1000, .reason = 2, .netns = 7 };
 	struct nd_agg_key b = a, c = a;
-	unsigned int slots, i, counted = 0, missed = 0;
+	unsigned int slots_a, slots_b, slots_c, i, counted = 0, missed = 0;
+	bool ok[4], c_slot_free;
+	u64 n_a, n_b, n_c, n_a2, overflow;
+	struct nd_agg_slot *t;
 	struct nd_agg *agg;
-	struct nd_agg_cpu *t;
-	u32 hash;
+	u32 home;
+	int cpu;
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(nd_agg_alloc(63)), (long)-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(nd_agg_alloc(96)), (long)-EINVAL);
@@ -1122,26 +1131,32 @@ static void agg_counts_and_overflow(struct kunit *test)
 			(long)-EINVAL);
 	agg = nd_agg_alloc(NETDROP_AGG_MIN_SLOTS);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(agg));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, agg_free_action,
+							agg), 0);
 	b.reason = 3;
 	c.ifindex = 9;
-	preempt_disable();
-	t = agg->cpus[smp_processor_id()];
+	cpu = get_cpu();
+	t = agg->cpus[cpu];
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_TRUE(test, nd_agg_count(agg, &a, 100, "eth0"));
-	KUNIT_EXPECT_TRUE(test, nd_agg_count(agg, &b, 60, ""));
-	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &a, &slots), 3ULL);
-	KUNIT_EXPECT_EQ(test, slots, 1U);
-	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &b, &slots), 1ULL);
-
-	/* An interrupted writer holds c's first slot: c takes the next. */
-	hash = jhash2((const u32 *)&c, sizeof(c) / sizeof(u32), agg->seed);
-	KUNIT_ASSERT_EQ(test, t->slots[hash & 63].state, (u32)ND_AGG_FREE);
-	t->slots[hash & 63].state = ND_AGG_BUSY;
+		ok[i] = nd_agg_count(agg, &a, 100, "eth0");
+	ok[3] = nd_agg_count(agg, &b, 60, "");
+	n_a = agg_count_of(agg, cpu, &a, &slots_a);
+	n_b = agg_count_of(agg, cpu, &b, &slots_b);
+	/*
+	 * An interrupted writer holds the first free slot of c's probe
+	 * sequence: c takes another.
+	 */
+	home = jhash2((const u32 *)&c, sizeof(c) / sizeof(u32), agg->seed);
+	for (i = 0; i < ND_AGG_PROBE; i++)
+		if (t[(home + i) & 63].state == ND_AGG_FREE)
+			break;
+	home = (home + i) & 63;
+	c_slot_free = t[home].state == ND_AGG_FREE;
+	t[home].state = ND_AGG_BUSY;
 	KUNIT_EXPECT_TRUE(test, nd_agg_count(agg, &c, 1, ""));
-	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &c, &slots), 1ULL);
-	KUNIT_EXPECT_EQ(test, t->slots[hash & 63].state, (u32)ND_AGG_BUSY);
-	t->slots[hash & 63].state = ND_AGG_FREE;
-
+	n_c = agg_count_of(agg, cpu, &c, &slots_c);
+	KUNIT_EXPECT_EQ(test, t[home].state, (u32)ND_AGG_BUSY);
+	t[home].state = ND_AGG_FREE;
 	/* More keys than slots: what finds none is overflow, and only that. */
 	for (i = 0; i < 200; i++) {
 		struct nd_agg_key k = a;
@@ -1152,16 +1167,23 @@ static void agg_counts_and_overflow(struct kunit *test)
 		else
 			missed++;
 	}
-	preempt_enable();
+	n_a2 = agg_count_of(agg, cpu, &a, &slots_a);
+	overflow = local64_read(per_cpu_ptr(agg->overflow, cpu));
+	put_cpu();
+
+	KUNIT_EXPECT_TRUE(test, ok[0] && ok[1] && ok[2] && ok[3]);
+	KUNIT_EXPECT_EQ(test, n_a, 3ULL);
+	KUNIT_EXPECT_EQ(test, n_b, 1ULL);
+	KUNIT_EXPECT_TRUE(test, c_slot_free);
+	KUNIT_EXPECT_EQ(test, n_c, 1ULL);
+	KUNIT_EXPECT_EQ(test, slots_c, 1U);
 	KUNIT_EXPECT_GT(test, missed, 0U);
 	KUNIT_EXPECT_LE(test, counted, (unsigned int)NETDROP_AGG_MIN_SLOTS - 3);
 	KUNIT_EXPECT_EQ(test, counted + missed, 200U);
-	KUNIT_EXPECT_EQ(test, (u64)local64_read(&t->overflow), (u64)missed);
+	KUNIT_EXPECT_EQ(test, overflow, (u64)missed);
 	/* The first keys keep their slots and counts. */
-	preempt_disable();
-	KUNIT_EXPECT_EQ(test, agg_count_of(agg, &a, &slots), 3ULL);
-	preempt_enable();
-	nd_agg_free(agg);
+	KUNIT_EXPECT_EQ(test, n_a2, 3ULL);
+	KUNIT_EXPECT_EQ(test, slots_a, 1U);
 }
 
 static struct kunit_case nd_ring_cases[] = {

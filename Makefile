@@ -36,11 +36,14 @@ install: userspace
 	install -D -m 0644 packaging/60-netdrop.rules $(DESTDIR)/etc/udev/rules.d/60-netdrop.rules
 	install -D -m 0644 packaging/netdrop.modules-load.conf \
 		$(DESTDIR)$(PREFIX)/share/doc/netdrop/modules-load.d/netdrop.conf
+	install -D -m 0644 packaging/netdrop.service $(DESTDIR)/lib/systemd/system/netdrop.service
+	install -D -m 0644 packaging/netdrop.conf $(DESTDIR)/etc/netdrop/netdrop.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/netdropctl $(DESTDIR)$(PREFIX)/share/man/man8/netdropctl.8.gz \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/netdropctl \
-		$(DESTDIR)/etc/udev/rules.d/60-netdrop.rules
+		$(DESTDIR)/etc/udev/rules.d/60-netdrop.rules \
+		$(DESTDIR)/lib/systemd/system/netdrop.service $(DESTDIR)/etc/netdrop/netdrop.conf
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/netdrop
 
 # DKMS: KVER=... for one kernel, default every installed kernel with headers.

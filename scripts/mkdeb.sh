@@ -68,8 +68,10 @@ Section: net
 Priority: optional
 Description: where and why the Linux kernel drops packets
  stream, summary, dump-hooks, counters, record/report, JSON and pcapng, on
- top of the netdrop kernel module.
+ top of the netdrop kernel module; netdrop.service (installed, not enabled)
+ runs the Prometheus exporter, the flight recorder and JSON lines that
+ /etc/netdrop/netdrop.conf turns on.
 CTL
-echo "/etc/udev/rules.d/60-netdrop.rules" >"$t/DEBIAN/conffiles"
+printf '%s\n' /etc/udev/rules.d/60-netdrop.rules /etc/netdrop/netdrop.conf >"$t/DEBIAN/conffiles"
 dpkg-deb --root-owner-group --build "$t" "$out/netdropctl_${ver}_${arch}.deb" >/dev/null
 ls "$out"/*.deb

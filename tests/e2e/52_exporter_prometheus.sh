@@ -105,6 +105,7 @@ assert_eq "$(q 'count(netdrop_hooks{job="netdrop"}) > 0')" "$(q 'count(netdrop_h
 	"netdrop_hooks has series"
 # No label is an address or a port: the label names are the six.
 curl -sf http://127.0.0.1:9597/metrics >/tmp/m1.txt
+echo "series: $(grep -c '^netdrop_' /tmp/m1.txt) ($(grep -c '^netdrop_drops_total' /tmp/m1.txt) drop series)"
 labels=$(grep '^netdrop_drops_total{' /tmp/m1.txt | sed 's/^[^{]*{\(.*\)}.*/\1/; s/="[^"]*"//g' | sort -u)
 assert_eq "$labels" "reason,function,module,netns,device,hook" "netdrop_drops_total's labels"
 kill -INT $exp

@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "explain_context.hpp"
 #include "explain_window.hpp"
+#include "flight_recorder.hpp"
 #include "recfile.hpp"
 #include "record.hpp"
 #include "session.hpp"
@@ -23,8 +24,16 @@ int cmd_record(const Args& args) {
   FilterArgs fa;
   CaptureArgs ca;
   std::string path;
+  FlightArgs fl;
   po::options_description d("record options");
-  d.add_options()("help,h", "show this help")("output,o", po::value(&path)->required(), "file to write");
+  d.add_options()("help,h", "show this help")("output,o", po::value(&path)->required(),
+                                              "file to write (with --ring: a directory)")(
+      "ring", po::value(&fl.window_s), "flight recorder: keep the last S seconds in memory, write them on a trigger")(
+      "trigger", po::value(&fl.triggers)->composing(),
+      "with --ring: reason=NAME[,NAME], hook[=NAME], reset, counter=NAME+N/T, or KEY=VALUE[&...] "
+      "(src, dst, host, sport, dport, port, proto); repeatable; SIGUSR1 always writes")(
+      "ring-mb", po::value(&fl.max_mb), "with --ring: memory for the records kept (default 256 MiB)")(
+      "holdoff", po::value(&fl.holdoff_s), "with --ring: seconds between two files (default: the --ring window)");
   add_filter_options(d, fa);
   add_capture_options(d, fa, true);
   add_limit_options(d, ca);
@@ -32,9 +41,19 @@ int cmd_record(const Args& args) {
   if (!parse(args, d, "record -o FILE [OPTIONS]", R"(  netdropctl record -o drops.ndr --duration 30
   netdropctl record -o drops.ndr --stack --snaplen 128 --src 10.0.2.8
   netdropctl record -o srv.ndr --netns srv -d 60   # then: netdropctl explain srv.ndr
+  netdropctl record --ring 30 --trigger reason=SOCKET_RCVBUFF --trigger counter=UdpRcvbufErrors+100/5 -o /var/tmp
 )",
              vm))
     return 0;
+  if (vm.count("ring") != 0) {
+    fl.dir = path;
+    if (fl.holdoff_s < 0) fl.holdoff_s = fl.window_s;
+    check_flight_args(fl);
+    if (ca.count != 0) throw UsageError("--count is not available with --ring");
+    return run_flight_recorder(fa, ca, fl);
+  }
+  if (!fl.triggers.empty() || vm.count("ring-mb") != 0 || vm.count("holdoff") != 0)
+    throw UsageError("--trigger, --ring-mb and --holdoff need --ring");
   Live live(fa, ca);
   RecordWriter w(path);
   // What `explain FILE` needs besides the records, read at the edges.

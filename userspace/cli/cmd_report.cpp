@@ -66,6 +66,7 @@ int cmd_report(const Args& args) {
   } catch (const PipeClosed&) {
     return 0;
   }
+  if (!rec.flight.empty()) fmt::print(stderr, "flight recorder: {}", rec.flight);
   if (rec.has_stats)
     fmt::print(stderr, "recorded: {} seen, {} filtered out, {} recorded, {} lost\n", rec.stats.seen, rec.stats.filtered,
                rec.stats.recorded, rec.stats.lost);

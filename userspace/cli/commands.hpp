@@ -18,5 +18,6 @@ int cmd_dump_hooks(const Args& args);
 int cmd_counters(const Args& args);
 int cmd_explain(const Args& args);
 int cmd_exporter(const Args& args);
+int cmd_service(const Args& args);
 
 }  // namespace netdrop::cli

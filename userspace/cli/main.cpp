@@ -27,6 +27,7 @@ Commands:
   record      save raw records to a file, readable on another machine
   report      show a recorded file as stream or summary
   exporter    serve what netdrop counts to Prometheus (/metrics) or a textfile
+  service     run what netdrop.conf turns on (exporter, flight recorder, JSON lines)
 
 Examples:
   netdropctl stream --src 10.0.2.8
@@ -51,6 +52,7 @@ constexpr Command commands[] = {
     {"record", netdrop::cli::cmd_record},         {"report", netdrop::cli::cmd_report},
     {"dump-hooks", netdrop::cli::cmd_dump_hooks}, {"counters", netdrop::cli::cmd_counters},
     {"explain", netdrop::cli::cmd_explain},       {"exporter", netdrop::cli::cmd_exporter},
+    {"service", netdrop::cli::cmd_service},
 };
 
 }  // namespace

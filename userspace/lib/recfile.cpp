@@ -83,6 +83,7 @@ Recording parse_recording(const std::vector<std::byte>& bytes, const std::string
       case SectionType::reset_reasons: rec.reset_reasons = parse_reasons(text); break;
       case SectionType::symbols: rec.symbols.append(text); break;
       case SectionType::explain_context: rec.explain_context.append(text); break;
+      case SectionType::flight: rec.flight.append(text); break;
       case SectionType::records: rec.records.insert(rec.records.end(), p, p + h.length); break;
       case SectionType::stats:
         if (h.length < sizeof(rec.stats)) throw bad("short stats section");

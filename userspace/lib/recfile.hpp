@@ -30,6 +30,7 @@ enum class SectionType : uint32_t {
   stats = 5,            // struct netdrop_stats
   reset_reasons = 6,    // text: "value name\n"
   explain_context = 7,  // text: explain_context.hpp
+  flight = 8,           // text: the flight recorder's trigger, window and loss
 };
 
 class RecordWriter {
@@ -56,6 +57,7 @@ struct Recording {
   netdrop_stats stats{};
   bool has_stats = false;
   std::string explain_context;  // empty in recordings made before it
+  std::string flight;           // written by the flight recorder only
 };
 
 // Reads a whole record file; throws UsageError naming the file and the

@@ -24,12 +24,15 @@ ninja -C "$top/build/bench-build" netdrop_bench >>"$out/cmake.log" 2>&1
 	--benchmark_out_format=json >/dev/null
 fi
 
+# The most used peer, pwru (Debian's, unpacked; skipped with a line if it
+# cannot be had).
+pwru=$("$here/get-pwru.sh" 2>"$out/pwru.log") || { pwru=; echo "bench: no pwru (see $out/pwru.log)" >&2; }
 for k in ${ND_BENCH_KERNELS-$NETDROP_MATRIX}; do
 	echo "== kernel $k (one guest, 1 vCPU)" >&2
 	moddir=$("$here/build-kmod.sh" "$k")
 	rm -rf "$out/guest-$k"
 	ND_GUEST_CPUS=1 "$here/vm-run.sh" -k "$k" -t 3000 -o "$out/guest-$k" -- \
-		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" ND_BENCH_ROUNDS="${ND_BENCH_ROUNDS:-3}" \
+		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" ND_PWRU="$pwru" ND_BENCH_ROUNDS="${ND_BENCH_ROUNDS:-3}" \
 		ND_BENCH_ITERS="${ND_BENCH_ITERS:-100000}" ND_STORM_COUNT="${ND_STORM_COUNT:-200000}" \
 		bash "$top/tests/bench/kernel-bench.sh" >&2 || echo "bench: guest for $k failed (see $out/guest-$k)" >&2
 	cp "$out/guest-$k/bench-raw.txt" "$out/kernel-$k.raw" 2>/dev/null || true

@@ -31,6 +31,14 @@ loop() {
 # perf synthesizes its events): let start-up work finish before measuring.
 settle() { sleep 4; }
 
+# The kernel function kfree_skb_reason() enters: pwru probes it.
+drop_fn() {
+	local f
+	for f in sk_skb_reason_drop kfree_skb_reason kfree_skb; do
+		grep -q " T $f\$" /proc/kallsyms && { echo $f; return; }
+	done
+}
+
 tracer_pid=
 start_tracer() {
 	case $1 in
@@ -85,6 +93,21 @@ start_tracer() {
 		done
 		settle
 		;;
+	pwru)
+		# pwru on the function the drops enter (its usual use for drops:
+		# --filter-func), every event written to a file.
+		[ -x "${ND_PWRU:-}" ] || return 1
+		rm -f /tmp/pwru.out /tmp/pwru.log
+		"$ND_PWRU" --filter-func "^$(drop_fn)\$" --output-file /tmp/pwru.out >/tmp/pwru.log 2>&1 &
+		tracer_pid=$!
+		for _ in $(seq 1 1200); do
+			grep -q Listening /tmp/pwru.log 2>/dev/null && break
+			kill -0 $tracer_pid 2>/dev/null || break
+			sleep 0.1
+		done
+		grep -q Listening /tmp/pwru.log 2>/dev/null || { cat /tmp/pwru.log; stop_tracer pwru; return 1; }
+		settle
+		;;
 	bpftrace)
 		rm -f /tmp/bt.out
 		timeout 300 bpftrace -e 'tracepoint:skb:kfree_skb { @[args->location] = count(); }' >/tmp/bt.out 2>&1 &
@@ -125,17 +148,20 @@ stop_tracer() {
 	rm -f /tmp/b.ndr /tmp/b2.ndr /tmp/perf.data
 }
 
-tracers="floor netdrop-count netdrop netdrop-stack netdrop-reject netdrop-reject-pre netdrop-2 drop_monitor ftrace ftrace-reject perf bpftrace"
+tracers="floor netdrop-count netdrop netdrop-stack netdrop-reject netdrop-reject-pre netdrop-2 drop_monitor ftrace ftrace-reject perf bpftrace pwru"
 echo "kernel $(uname -r) cpus $(nproc) iters $iters rounds $rounds" >>"$out"
 loop >/dev/null	# warm up
 bpftrace_ok=true
+pwru_ok=true
 for r in $(seq 1 "$rounds"); do
 	for t in $tracers; do
 		[ "$t" = bpftrace ] && ! $bpftrace_ok && continue
+		[ "$t" = pwru ] && ! $pwru_ok && continue
 		b=$(loop)
 		if ! start_tracer "$t"; then
 			echo "tracer $t did-not-attach" >>"$out"
-			bpftrace_ok=false
+			[ "$t" = bpftrace ] && bpftrace_ok=false
+			[ "$t" = pwru ] && pwru_ok=false
 			continue
 		fi
 		v=$(loop)
@@ -204,4 +230,13 @@ for kb in 64 256 1024 4096 16384; do
 	echo "storm netdrop-$kb $drops $ms ${recorded:-0} ${lost:-0} $shown" >>"$out"
 	echo "storm with netdrop, ${kb} KiB rings: $drops drops in $ms ms, recorded $recorded, lost $lost, delivered $shown"
 done
+# pwru under the same storm: the events it wrote against UdpNoPorts.
+if $pwru_ok && start_tracer pwru; then
+	read -r drops ms < <(storm)
+	sleep 1
+	stop_tracer pwru
+	got=$(grep -c "$(drop_fn)" /tmp/pwru.out 2>/dev/null)
+	echo "storm pwru $drops $ms ${got:-0} $((drops - ${got:-0})) ${got:-0}" >>"$out"
+	echo "storm with pwru: $drops drops in $ms ms, $got events written"
+fi
 echo "sink_netns $sink_ns" >>"$out"

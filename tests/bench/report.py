@@ -23,6 +23,7 @@ TRACERS = [
     ("ftrace-reject", "ftrace with a filter rejecting everything"),
     ("perf", "perf record -e skb:kfree_skb"),
     ("bpftrace", "bpftrace counting by location"),
+    ("pwru", "pwru 1.0.5 on the drop function (--filter-func), events to a file"),
 ]
 
 
@@ -100,6 +101,7 @@ TARGETS = [
     ("netdrop-reject", "drop_monitor", "an address filter rejecting vs drop_monitor's summary mode"),
     ("netdrop", "ftrace", "recording everything vs ftrace with a trace_pipe reader"),
     ("netdrop", "perf", "recording everything vs perf record"),
+    ("netdrop", "pwru", "recording everything vs pwru on the drop function"),
     ("netdrop-count", "floor", "counting in the kernel vs the floor (target: within 2x)"),
 ]
 

@@ -89,6 +89,9 @@ bench: deps userspace
 stress: deps userspace
 	scripts/stress.sh
 
+soak: deps userspace
+	scripts/soak.sh
+
 deb: userspace
 	scripts/mkdeb.sh
 
@@ -108,4 +111,4 @@ clean:
 	$(MAKE) -C kmod clean KVER=$(KVER) || true
 	rm -rf $(BUILD)
 
-.PHONY: check-quick bench stress e2e-kasan deb all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean
+.PHONY: check-quick bench stress soak e2e-kasan deb all kmod userspace install uninstall dkms-install dkms-remove deps check demo e2e kunit unit dkms-check style fuzz clean

@@ -12,8 +12,12 @@
  *
  * Protocol (writers: the probe on the table's own CPU, preemption off;
  * an interrupt can nest another writer on that CPU at any point):
- * - A key is hashed (jhash2, a random seed per table) and looked for in
- *   ND_AGG_PROBE consecutive slots from its hash.
+ * - A key is hashed (five multiply-xor rounds over its 64-bit words, a
+ *   random seed per table: cheap, and a key that collides only overflows,
+ *   counted) and looked for in ND_AGG_PROBE consecutive slots from its
+ *   hash.  Each CPU remembers the slot its last drop went to and tries it
+ *   first (drops come in runs of one key); the hint is a plain u32 that a
+ *   nested writer may change under us, which only costs a lookup.
  * - A READY slot with the key's hash and key takes the drop:
  *   local64_inc() of its count and local64_add() of its bytes, which are
  *   atomic against nested writers on the CPU.
@@ -36,7 +40,6 @@
  *   read is in this read or the next.
  */
 #include <linux/atomic.h>
-#include <linux/jhash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -69,9 +72,10 @@ struct nd_agg_slot {
 
 struct nd_agg {
 	u32 nr_slots;
-	u32 seed;
+	u64 seed;
 	struct nd_agg_slot **cpus;	/* [nr_cpu_ids], possible CPUs only */
 	local64_t __percpu *overflow;
+	u32 __percpu *last;		/* the slot of the CPU's last drop */
 };
 
 /* Sizes the caller chose may fail to allocate: no warning for those. */
@@ -90,10 +94,11 @@ struct nd_agg *nd_agg_alloc(u32 slots)
 	if (!agg)
 		return ERR_PTR(-ENOMEM);
 	agg->nr_slots = slots;
-	agg->seed = get_random_u32();
+	agg->seed = get_random_u64();
 	agg->cpus = kvcalloc(nr_cpu_ids, sizeof(*agg->cpus), ND_AGG_GFP);
 	agg->overflow = alloc_percpu_gfp(local64_t, GFP_KERNEL_ACCOUNT);
-	if (!agg->cpus || !agg->overflow)
+	agg->last = alloc_percpu_gfp(u32, GFP_KERNEL_ACCOUNT);
+	if (!agg->cpus || !agg->overflow || !agg->last)
 		goto nomem;
 	for_each_possible_cpu(cpu) {
 		agg->cpus[cpu] = kvzalloc_node(size, ND_AGG_GFP,
@@ -119,13 +124,37 @@ void nd_agg_free(struct nd_agg *agg)
 	}
 	kvfree(agg->cpus);
 	free_percpu(agg->overflow);
+	free_percpu(agg->last);
 	kfree(agg);
 }
 
+/* The key as five words (no padding: see the BUILD_BUG_ON below). */
+#define ND_AGG_WORDS (sizeof(struct nd_agg_key) / sizeof(u64))
+
+static u32 nd_agg_hash(const struct nd_agg *agg, const struct nd_agg_key *key)
+{
+	const u64 *w = (const u64 *)key;
+	u64 h = agg->seed;
+	unsigned int i;
+
+	for (i = 0; i < ND_AGG_WORDS; i++)
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+	return (u32)(h >> 32) ^ (u32)h;
+}
+
+/* Word by word: the kernel's memcmp() goes byte by byte. */
 static bool nd_agg_same(const struct nd_agg_slot *slot, u32 hash,
 			const struct nd_agg_key *key)
 {
-	return slot->hash == hash && !memcmp(&slot->key, key, sizeof(*key));
+	const u64 *a = (const u64 *)&slot->key, *b = (const u64 *)key;
+	unsigned int i;
+
+	if (slot->hash != hash)
+		return false;
+	for (i = 0; i < ND_AGG_WORDS; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 static void nd_agg_add(struct nd_agg_slot *slot, u32 len)
@@ -138,12 +167,22 @@ bool nd_agg_count(struct nd_agg *agg, const struct nd_agg_key *key, u32 len,
 		  const char *ifname)
 {
 	struct nd_agg_slot *slots = agg->cpus[smp_processor_id()];
+	struct nd_agg_slot *last;
 	u32 mask = agg->nr_slots - 1;
 	u32 hash, i;
 
 	nd_assert_nopreempt();
-	BUILD_BUG_ON(sizeof(*key) % sizeof(u32));
-	hash = jhash2((const u32 *)key, sizeof(*key) / sizeof(u32), agg->seed);
+	BUILD_BUG_ON(sizeof(*key) % sizeof(u64));
+	BUILD_BUG_ON(__alignof__(struct nd_agg_key) < __alignof__(u64));
+	hash = nd_agg_hash(agg, key);
+	/* The last drop's slot first: a plain hint (see the top). */
+	last = &slots[READ_ONCE(*this_cpu_ptr(agg->last)) & mask];
+	/* Acquire: the key is read after the state that published it. */
+	if (smp_load_acquire(&last->state) == ND_AGG_READY &&
+	    nd_agg_same(last, hash, key)) {
+		nd_agg_add(last, len);
+		return true;
+	}
 	for (i = 0; i < ND_AGG_PROBE; i++) {
 		struct nd_agg_slot *slot = &slots[(hash + i) & mask];
 		u32 state = READ_ONCE(slot->state);
@@ -165,12 +204,14 @@ bool nd_agg_count(struct nd_agg *agg, const struct nd_agg_key *key, u32 len,
 			local64_set(&slot->bytes, len);
 			/* Pairs with smp_load_acquire() in nd_agg_read(). */
 			smp_store_release(&slot->state, ND_AGG_READY);
+			WRITE_ONCE(*this_cpu_ptr(agg->last), (hash + i) & mask);
 			return true;
 		}
 		/* READY, or made READY by a nested writer since the read. */
 		if (smp_load_acquire(&slot->state) == ND_AGG_READY &&
 		    nd_agg_same(slot, hash, key)) {
 			nd_agg_add(slot, len);
+			WRITE_ONCE(*this_cpu_ptr(agg->last), (hash + i) & mask);
 			return true;
 		}
 	}

@@ -20,7 +20,7 @@ struct nd_agg_key {
 	u8 hook_ops_type;
 	u8 has_hook;
 	u32 pad;
-};
+} __aligned(8);
 
 struct nd_agg *nd_agg_alloc(u32 slots);
 void nd_agg_free(struct nd_agg *agg);

@@ -105,6 +105,7 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 	const struct sk_buff *skb = ev->skb;
 	const struct sock *sk = rx_sk ? rx_sk : nd_skb_sk(skb);
 	struct nd_netdev_info dev;
+	unsigned long dev_addr;
 
 	ev->ifindex = READ_ONCE(skb->skb_iif);
 	ev->netns = 0;
@@ -116,7 +117,8 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 
 		ev->not_ip = family == AF_UNIX || family == AF_NETLINK;
 	}
-	if (nd_netdev_lookup((unsigned long)READ_ONCE(skb->dev), &dev)) {
+	dev_addr = (unsigned long)READ_ONCE(skb->dev);
+	if (dev_addr && nd_netdev_lookup(dev_addr, &dev)) {
 		ev->ifindex = dev.ifindex;
 		ev->netns = dev.netns;
 		BUILD_BUG_ON(sizeof(ev->ifname) != sizeof(dev.name));
@@ -305,7 +307,9 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	if (f->events && !(f->events & NETDROP_EV_DROP))
 		return;
 	local64_inc(&nd_ctrs(ring)->seen);
-	if (!nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
+	/* Most sessions have no cheap field: no call for them. */
+	if (nf->pre_fields &&
+	    !nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
 				 ev->netns))
 		goto filtered;
 	if (f->options & NETDROP_OPT_AGGREGATE) {
@@ -378,7 +382,8 @@ static void nd_probe_common(const struct sk_buff *skb, void *location,
 	preempt_disable_notrace();
 	rcu_read_lock();
 	nd_event_origin(&ev, rx_sk);
-	ev.has_hook = nd_verdict_find((unsigned long)skb, ev.location, &ev.hook);
+	ev.has_hook = nd_verdict_active() &&
+		      nd_verdict_find((unsigned long)skb, ev.location, &ev.hook);
 	list_for_each_entry_rcu(s, &nd_active, active)
 		nd_session_drop(s, &ev);
 	rcu_read_unlock();

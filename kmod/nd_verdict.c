@@ -122,7 +122,7 @@ struct nd_hook_cache {
 static DEFINE_MUTEX(nd_verdict_lock);	/* probes list, users, cache writers */
 static LIST_HEAD(nd_vprobes);
 static unsigned int nd_verdict_users;
-static bool nd_verdict_on;		/* probe side: READ_ONCE */
+bool nd_verdict_on;		/* probe side: nd_verdict_active() */
 static unsigned int nd_nr_vprobes;
 static u64 nd_last_fp;
 static unsigned int nd_scans;

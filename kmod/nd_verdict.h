@@ -39,6 +39,16 @@ void nd_verdict_counting(u64 *since, u64 *missed);
  * Which hook dropped @skb, freed at @location?  Called from the kfree_skb
  * probe under rcu_read_lock(); *hit is valid until rcu_read_unlock().
  */
+/*
+ * Whether attribution is on, inline: the probe asks before the call
+ * (a call costs, and most drops are looked at with attribution off).
+ */
+extern bool nd_verdict_on;
+static inline bool nd_verdict_active(void)
+{
+	return READ_ONCE(nd_verdict_on);
+}
+
 bool nd_verdict_find(unsigned long skb, unsigned long location,
 		     struct nd_hook_hit *hit);
 

@@ -5,6 +5,7 @@
 #   kernel-KVER.json      cost per drop of each tracer, pktgen storm
 #   summary.md            the tables (README's Performance section)
 #   ND_BENCH_ROUNDS (3), ND_BENCH_ITERS (100000), ND_STORM_COUNT (200000)
+#   ND_BENCH_TRACERS="floor netdrop-count ..." (a subset), ND_BENCH_STORM=0
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -34,6 +35,7 @@ for k in ${ND_BENCH_KERNELS-$NETDROP_MATRIX}; do
 	ND_GUEST_CPUS=1 "$here/vm-run.sh" -k "$k" -t 3000 -o "$out/guest-$k" -- \
 		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" ND_PWRU="$pwru" ND_BENCH_ROUNDS="${ND_BENCH_ROUNDS:-3}" \
 		ND_BENCH_ITERS="${ND_BENCH_ITERS:-100000}" ND_STORM_COUNT="${ND_STORM_COUNT:-200000}" \
+		ND_BENCH_TRACERS="${ND_BENCH_TRACERS:-}" ND_BENCH_STORM="${ND_BENCH_STORM:-1}" \
 		bash "$top/tests/bench/kernel-bench.sh" >&2 || echo "bench: guest for $k failed (see $out/guest-$k)" >&2
 	cp "$out/guest-$k/bench-raw.txt" "$out/kernel-$k.raw" 2>/dev/null || true
 done

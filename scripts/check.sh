@@ -116,6 +116,7 @@ kasan=$(pick 12 17 20 25 26 27 48 51)
 # needs two, and would be a SKIP line in this 1-vCPU guest).
 full=$(ls "$top"/tests/e2e/[0-9]*_*.sh | grep -v '/4[015]_' | tr '\n' ' ')
 zoo=$(pick 44)
+soak=$top/tests/e2e/soak_service.sh
 task=$(pick 45)
 e2e_job() { echo "ND_GUEST_CPUS=$1 e2e.sh -k $2 -n $3 $4"; }
 ok_kernel() { case $1 in missing-*) return 1 ;; esac; }
@@ -239,7 +240,7 @@ if [ "$quick" != 1 ]; then
 		ok_kernel "$k" || continue
 		if preemptible_probes "$k"; then
 			jobs+=("$(e2e_job 1 "$k" core "$core")")
-			jobs+=("ND_DEBUG=1 $(e2e_job 2 "$k" stress "$stress $task")")
+			jobs+=("ND_DEBUG=1 ND_SOAK_SECONDS=60 $(e2e_job 2 "$k" stress "$stress $task $soak")")
 		else
 			jobs+=("$(e2e_job 2 "$k" rt "$rtcore $stress $task")")
 		fi

@@ -47,6 +47,8 @@ done
 check netdropctl-version sh -c "/usr/bin/netdropctl --version | grep -q 'netdropctl $ver'"
 check man-page test -f /usr/share/man/man8/netdropctl.8.gz
 check udev-rule test -f /etc/udev/rules.d/60-netdrop.rules
+check systemd-unit test -f /lib/systemd/system/netdrop.service
+check service-conf /usr/bin/netdropctl service --config /etc/netdrop/netdrop.conf --check
 if [ "${1:-}" = -g ]; then
 	for k in $kernels; do
 		check "guest-modprobe-smoke/$k" "$here/vm-run.sh" -k "$k" -t 300 -o "$top/build/deb-guest-$k" -- \
@@ -68,4 +70,6 @@ done
 check nothing-left/src test ! -e "/usr/src/netdrop-$ver"
 check nothing-left/dkms test ! -e "/var/lib/dkms/netdrop"
 check nothing-left/bin test ! -e /usr/bin/netdropctl
+check nothing-left/unit test ! -e /lib/systemd/system/netdrop.service
+check nothing-left/conf test ! -e /etc/netdrop/netdrop.conf
 ! grep -q '^FAIL' "$results"

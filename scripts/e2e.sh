@@ -68,6 +68,11 @@ for k in $kernels; do
 	# KASAN under TCG is slow: about 150 s a scenario and a minute to boot.
 	# ND_KMEMLEAK=1 (make e2e-kasan) also scans for leaks after the suite.
 	timeout=$((120 + 200 * ${#run[@]}))
+	# A scenario that declares a longer limit (the soak) adds the rest.
+	for s in "${run[@]}"; do
+		l=$(sed -n 's/^# timeout: \([0-9]*\).*/\1/p' "$s" | head -n 1)
+		[ "${l:-0}" -gt 200 ] && timeout=$((timeout + l - 200))
+	done
 	append=
 	if netdrop_is_testkernel "$k"; then
 		timeout=$((600 + 300 * ${#run[@]}))
@@ -78,7 +83,7 @@ for k in $kernels; do
 		"$here/vm-run.sh" -k "$k" -t "$timeout" -o "$out" -a "$append" -- \
 		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" \
 		ND_STRESS_SECONDS="${ND_STRESS_SECONDS:-}" ND_RELOAD_TIMES="${ND_RELOAD_TIMES:-}" \
-		ND_FUZZ_CALLS="${ND_FUZZ_CALLS:-}" \
+		ND_FUZZ_CALLS="${ND_FUZZ_CALLS:-}" ND_SOAK_SECONDS="${ND_SOAK_SECONDS:-}" \
 		bash "$top/tests/e2e/run-in-guest.sh" "${run[@]}")
 	rc=$?
 	echo "e2e: $id: guest finished in $(($(date +%s) - start)) s (status $rc)" >&2

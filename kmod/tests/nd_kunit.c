@@ -1146,7 +1146,7 @@ static void agg_counts_and_overflow(struct kunit *test)
 	 * An interrupted writer holds the first free slot of c's probe
 	 * sequence: c takes another.
 	 */
-	home = jhash2((const u32 *)&c, sizeof(c) / sizeof(u32), agg->seed);
+	home = nd_agg_hash(agg, &c);
 	for (i = 0; i < ND_AGG_PROBE; i++)
 		if (t[(home + i) & 63].state == ND_AGG_FREE)
 			break;

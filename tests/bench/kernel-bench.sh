@@ -148,7 +148,7 @@ stop_tracer() {
 	rm -f /tmp/b.ndr /tmp/b2.ndr /tmp/perf.data
 }
 
-tracers="floor netdrop-count netdrop netdrop-stack netdrop-reject netdrop-reject-pre netdrop-2 drop_monitor ftrace ftrace-reject perf bpftrace pwru"
+tracers=${ND_BENCH_TRACERS:-"floor netdrop-count netdrop netdrop-stack netdrop-reject netdrop-reject-pre netdrop-2 drop_monitor ftrace ftrace-reject perf bpftrace pwru"}
 echo "kernel $(uname -r) cpus $(nproc) iters $iters rounds $rounds" >>"$out"
 loop >/dev/null	# warm up
 bpftrace_ok=true
@@ -172,6 +172,7 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 
+[ "${ND_BENCH_STORM:-1}" = 1 ] || exit 0
 # A real drop storm: pktgen in netns gen floods a closed UDP port in netns
 # sink through a veth pair.
 note "pktgen storm"

@@ -31,13 +31,16 @@ sleep 0.5
 
 # exec: the background job is netdropctl itself, so that SIGINT reaches it.
 sum() { exec "$ND_CTL" summary --netns srv --json --interval 3600 "$@"; }
-sum --by location >/tmp/loc.json 2>/tmp/loc.err &
+# UDP only where a whole table is compared: the guest's own IPv6 traffic
+# (MLD, router solicitations) drops in srv now and then, and two sessions
+# stop a moment apart.
+sum --by location --proto udp >/tmp/loc.json 2>/tmp/loc.err &
 p1=$!
 sum --by hook --hooks >/tmp/hook.json 2>/tmp/hook.err &
 p2=$!
 sum --by dev --port 7000-9999 >/tmp/dev.json 2>/tmp/dev.err &
 p3=$!
-sum --by location --records >/tmp/rec.json 2>/tmp/rec.err &
+sum --by location --proto udp --records >/tmp/rec.json 2>/tmp/rec.err &
 p4=$!
 nd_wait_capturing 4
 kstat_snap srv /tmp/srv.before

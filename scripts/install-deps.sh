@@ -53,7 +53,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "wireshark-common wireshark-common/install-setuid boolean false" |
 		debconf-set-selections
 	apt-get update -qq || true
+	# prometheus and node_exporter are installed for the guests to run:
+	# no daemon of theirs is started on this machine (policy-rc.d 101).
+	policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		policy=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 0755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	[ -z "$policy" ] || { rm -f "$policy"; trap - EXIT; }
 fi
 
 # The kernel images are installed for their files only; we never boot the host

@@ -78,13 +78,7 @@ int cmd_record(const Args& args) {
       live, ca,
       [&](Bytes rec, const Event& ev) {
         batch.insert(batch.end(), rec.begin(), rec.end());
-        if (ev.is_drop()) {
-          addrs.push_back(ev.drop.raw.location);
-          for (size_t i = 0; i < ev.drop.stack_size(); i++) addrs.push_back(ev.drop.frame(i));
-        } else {
-          addrs.push_back(ev.reset.raw.location);
-          for (size_t i = 0; i < ev.reset.stack_size(); i++) addrs.push_back(ev.reset.frame(i));
-        }
+        append_addresses(ev, addrs);
         n++;
         if (batch.size() > (1U << 20)) flush_batch();
       },

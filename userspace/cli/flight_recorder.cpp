@@ -56,14 +56,7 @@ std::vector<uint64_t> addresses_of(const std::vector<std::byte>& records) {
     Decoded d = decode_event(Bytes(records).subspan(off), ev);
     if (d.status != DecodeStatus::ok && d.status != DecodeStatus::skipped) break;
     off += d.size;
-    if (d.status != DecodeStatus::ok) continue;
-    if (ev.is_drop()) {
-      addrs.push_back(ev.drop.raw.location);
-      for (size_t i = 0; i < ev.drop.stack_size(); i++) addrs.push_back(ev.drop.frame(i));
-    } else {
-      addrs.push_back(ev.reset.raw.location);
-      for (size_t i = 0; i < ev.reset.stack_size(); i++) addrs.push_back(ev.reset.frame(i));
-    }
+    if (d.status == DecodeStatus::ok) append_addresses(ev, addrs);
   }
   return addrs;
 }

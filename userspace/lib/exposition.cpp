@@ -4,21 +4,9 @@
 
 #include <string>
 
+#include "summary.hpp"
+
 namespace netdrop {
-
-namespace {
-
-std::string hook_label(const AggKey& k, ViewContext& ctx) {
-  if (!k.has_hook) return "";
-  if (k.hook_func != 0) {
-    Resolved loc = ctx.symbols->resolve(k.hook_func);
-    if (loc.sym != nullptr)
-      return loc.sym->module.empty() ? loc.sym->name : fmt::format("{} [{}]", loc.sym->name, loc.sym->module);
-  }
-  return fmt::format("{} {} priority {}", pf_name(k.hook_pf), hook_name(k.hook_pf, k.hook_hooknum), k.hook_priority);
-}
-
-}  // namespace
 
 Labels drop_labels(const AggRow& row, ViewContext& ctx) {
   std::string function, module;
@@ -30,7 +18,7 @@ Labels drop_labels(const AggRow& row, ViewContext& ctx) {
     }
   }
   return {{"reason", ctx.reason_name(row.key.reason)}, {"function", function}, {"module", module},
-          {"netns", std::to_string(row.key.netns)},    {"device", row.ifname}, {"hook", hook_label(row.key, ctx)}};
+          {"netns", std::to_string(row.key.netns)},    {"device", row.ifname}, {"hook", agg_hook_name(row.key, ctx)}};
 }
 
 Labels reset_labels(const Reset& r, ViewContext& ctx) {

@@ -202,4 +202,14 @@ std::string_view context_name(uint8_t ctx) {
   }
 }
 
+void append_addresses(const Event& ev, std::vector<uint64_t>& out) {
+  if (ev.is_drop()) {
+    out.push_back(ev.drop.raw.location);
+    for (size_t i = 0; i < ev.drop.stack_size(); i++) out.push_back(ev.drop.frame(i));
+  } else if (ev.is_reset()) {
+    out.push_back(ev.reset.raw.location);
+    for (size_t i = 0; i < ev.reset.stack_size(); i++) out.push_back(ev.reset.frame(i));
+  }
+}
+
 }  // namespace netdrop

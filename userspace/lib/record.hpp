@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace netdrop {
 
@@ -65,6 +66,10 @@ struct Event {
   [[nodiscard]] bool is_reset() const { return type == NETDROP_REC_RESET; }
 };
 Decoded decode_event(Bytes buf, Event& out);
+
+// The kernel addresses an event holds (location, stack), for a recording's
+// symbols.
+void append_addresses(const Event& ev, std::vector<uint64_t>& out);
 
 std::string_view tcp_state_name(uint8_t state);
 std::string reset_facts(uint16_t facts);

@@ -88,12 +88,8 @@ std::string Summary::key_of(const Reset& x, ViewContext& ctx) const {
   return {};
 }
 
-namespace {
-
-// The hook as records name it ("func [module]"); without its address (no
-// CAP_SYSLOG), where it sits.
-std::string agg_hook_key(const AggKey& k, ViewContext& ctx) {
-  if (!k.has_hook) return "-";
+std::string agg_hook_name(const AggKey& k, ViewContext& ctx) {
+  if (!k.has_hook) return "";
   if (k.hook_func != 0) {
     Resolved loc = ctx.symbols->resolve(k.hook_func);
     if (loc.sym != nullptr)
@@ -102,15 +98,16 @@ std::string agg_hook_key(const AggKey& k, ViewContext& ctx) {
   return fmt::format("{} {} priority {}", pf_name(k.hook_pf), hook_name(k.hook_pf, k.hook_hooknum), k.hook_priority);
 }
 
-}  // namespace
-
 std::string Summary::key_of(const AggRow& row, ViewContext& ctx) const {
   Drop d;
   d.raw.location = row.key.location;
   d.raw.reason = row.key.reason;
   switch (key_) {
     case SummaryKey::dev: return row.ifname.empty() ? "-" : row.ifname;
-    case SummaryKey::hook: return agg_hook_key(row.key, ctx);
+    case SummaryKey::hook: {
+      std::string h = agg_hook_name(row.key, ctx);
+      return h.empty() ? "-" : h;
+    }
     case SummaryKey::src:
     case SummaryKey::dst:
     case SummaryKey::state: return "-";

@@ -18,6 +18,9 @@ SummaryKey parse_summary_key(std::string_view text);
 // Throws UsageError when key groups drops by a reason the kernel does not
 // have (events: NETDROP_EV_*; resets alone group by kind and facts).
 void check_summary_key(SummaryKey key, DropReasons support, uint32_t events);
+// The hook of a kernel-counted key as records name it ("func [module]"), or
+// without its address (no CAP_SYSLOG) where it sits; "" when none dropped.
+std::string agg_hook_name(const AggKey& k, ViewContext& ctx);
 // Whether the kernel's counts have what key groups by (not addresses).
 bool kernel_counts_key(SummaryKey key);
 

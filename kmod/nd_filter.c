@@ -112,15 +112,13 @@ static bool nd_in_range(const struct netdrop_range *r, u16 v)
 	return v >= r->lo && v <= r->hi;
 }
 
-bool nd_filter_match_pre(const struct nd_filter *nf, u64 location, u32 reason,
-			 u32 ifindex, u32 netns)
+bool nd_filter_match_pre_fields(const struct nd_filter *nf, u64 location,
+				u32 reason, u32 ifindex, u32 netns)
 {
 	const struct netdrop_filter *f = &nf->f;
 	u32 fields = nf->pre_fields;
 	u32 i;
 
-	if (!fields)
-		return true;
 	if ((fields & NETDROP_F_IFINDEX) && ifindex != f->ifindex)
 		return false;
 	if ((fields & NETDROP_F_NETNS) && netns != f->netns)

@@ -24,8 +24,17 @@ int nd_filter_validate(const struct netdrop_filter *f);
 void nd_filter_prepare(struct nd_filter *nf);
 
 /* Checks the fields that need no packet decoding. */
-bool nd_filter_match_pre(const struct nd_filter *nf, u64 location, u32 reason,
-			 u32 ifindex, u32 netns);
+bool nd_filter_match_pre_fields(const struct nd_filter *nf, u64 location,
+				u32 reason, u32 ifindex, u32 netns);
+/* Inline: most filters have no cheap field, and need no call. */
+static inline bool nd_filter_match_pre(const struct nd_filter *nf,
+				       u64 location, u32 reason, u32 ifindex,
+				       u32 netns)
+{
+	return !nf->pre_fields ||
+	       nd_filter_match_pre_fields(nf, location, reason, ifindex, netns);
+}
+
 /* Checks the fields that need the decoded record. */
 bool nd_filter_match_post(const struct nd_filter *nf,
 			  const struct netdrop_drop *rec);

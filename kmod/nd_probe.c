@@ -307,9 +307,7 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	if (f->events && !(f->events & NETDROP_EV_DROP))
 		return;
 	local64_inc(&nd_ctrs(ring)->seen);
-	/* Most sessions have no cheap field: no call for them. */
-	if (nf->pre_fields &&
-	    !nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
+	if (!nd_filter_match_pre(nf, ev->location, ev->reason, ev->ifindex,
 				 ev->netns))
 		goto filtered;
 	if (f->options & NETDROP_OPT_AGGREGATE) {
@@ -382,8 +380,7 @@ static void nd_probe_common(const struct sk_buff *skb, void *location,
 	preempt_disable_notrace();
 	rcu_read_lock();
 	nd_event_origin(&ev, rx_sk);
-	ev.has_hook = nd_verdict_active() &&
-		      nd_verdict_find((unsigned long)skb, ev.location, &ev.hook);
+	ev.has_hook = nd_verdict_find((unsigned long)skb, ev.location, &ev.hook);
 	list_for_each_entry_rcu(s, &nd_active, active)
 		nd_session_drop(s, &ev);
 	rcu_read_unlock();

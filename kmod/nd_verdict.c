@@ -122,7 +122,7 @@ struct nd_hook_cache {
 static DEFINE_MUTEX(nd_verdict_lock);	/* probes list, users, cache writers */
 static LIST_HEAD(nd_vprobes);
 static unsigned int nd_verdict_users;
-bool nd_verdict_on;		/* probe side: nd_verdict_active() */
+bool nd_verdict_on;		/* probe side: nd_verdict_find() */
 static unsigned int nd_nr_vprobes;
 static u64 nd_last_fp;
 static unsigned int nd_scans;
@@ -921,15 +921,14 @@ void nd_verdict_counting(u64 *since, u64 *missed)
 	mutex_unlock(&nd_verdict_lock);
 }
 
-bool nd_verdict_find(unsigned long skb, unsigned long location,
-		     struct nd_hook_hit *hit)
+bool nd_verdict_lookup(unsigned long skb, unsigned long location,
+		       struct nd_hook_hit *hit)
 {
 	const struct nd_hook_cache *c;
 	const struct nd_hook_desc *d = NULL;
 	struct nd_pend_info pi;
 
-	if (!READ_ONCE(nd_verdict_on) ||
-	    !nd_pend_take(skb, location, jiffies, nd_module_of, &pi))
+	if (!nd_pend_take(skb, location, jiffies, nd_module_of, &pi))
 		return false;
 	c = rcu_dereference(nd_hook_cache);
 	if (c) {

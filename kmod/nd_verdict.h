@@ -39,18 +39,19 @@ void nd_verdict_counting(u64 *since, u64 *missed);
  * Which hook dropped @skb, freed at @location?  Called from the kfree_skb
  * probe under rcu_read_lock(); *hit is valid until rcu_read_unlock().
  */
-/*
- * Whether attribution is on, inline: the probe asks before the call
- * (a call costs, and most drops are looked at with attribution off).
- */
+bool nd_verdict_lookup(unsigned long skb, unsigned long location,
+		       struct nd_hook_hit *hit);
 extern bool nd_verdict_on;
-static inline bool nd_verdict_active(void)
+/*
+ * Inline, so that the probe makes no call while attribution is off (most
+ * drops are looked at with it off).
+ */
+static inline bool nd_verdict_find(unsigned long skb, unsigned long location,
+				   struct nd_hook_hit *hit)
 {
-	return READ_ONCE(nd_verdict_on);
+	return READ_ONCE(nd_verdict_on) &&
+	       nd_verdict_lookup(skb, location, hit);
 }
-
-bool nd_verdict_find(unsigned long skb, unsigned long location,
-		     struct nd_hook_hit *hit);
 
 /* The skb-keyed table of hooks in flight or that returned NF_DROP. */
 struct nd_pend_info {

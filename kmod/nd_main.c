@@ -151,10 +151,13 @@ static __poll_t nd_poll(struct file *file, struct poll_table_struct *wait)
 	int cpu;
 
 	poll_wait(file, &s->wq, wait);
+	/* A producer may wake us again (nd_record_finish()). */
+	WRITE_ONCE(s->wake_pending, false);
 	/*
-	 * Orders our wait queue entry before reading producer_pos; pairs
-	 * with the smp_mb() in wq_has_sleeper() after the producer's commit
-	 * (nd_record_finish()), as sock_poll_wait() documents.
+	 * Orders our wait queue entry and the wake_pending store before
+	 * reading producer_pos; pairs with the smp_mb() in wq_has_sleeper()
+	 * after the producer's commit (nd_record_finish()), as
+	 * sock_poll_wait() documents.
 	 */
 	smp_mb();
 	/* Pairs with the release in nd_session_alloc_rings(). */
@@ -233,6 +236,15 @@ static void __exit nd_exit(void)
 
 module_init(nd_init);
 module_exit(nd_exit);
+/* Read-only: whether drop records carry conntrack entries (nd_ct.c). */
+#ifdef ND_HAVE_CT
+static bool conntrack = true;
+#else
+static bool conntrack;
+#endif
+module_param(conntrack, bool, 0444);
+MODULE_PARM_DESC(conntrack, "drop records carry the packet's conntrack entry (build probe)");
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("netdrop: where and why the kernel drops packets");
 MODULE_VERSION(ND_VERSION);

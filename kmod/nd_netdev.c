@@ -25,6 +25,7 @@
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
 #include "nd_netdev.h"
+#include "nd_ring.h"
 
 #define ND_NETDEV_BITS 8
 
@@ -56,17 +57,20 @@ static struct nd_netdev *nd_netdev_find(unsigned long dev)
 	return NULL;
 }
 
+/*
+ * The readers run with preemption disabled (the probe, the reset kprobes):
+ * that is their RCU read side, which the hlist walks check under lockdep.
+ */
 bool nd_netdev_lookup(unsigned long dev, struct nd_netdev_info *out)
 {
 	const struct nd_netdev *e;
 
 	if (!dev)
 		return false;
-	rcu_read_lock();
+	nd_assert_nopreempt();
 	e = nd_netdev_find(dev);
 	if (e)
 		*out = e->info;
-	rcu_read_unlock();
 	return e;
 }
 
@@ -77,7 +81,7 @@ bool nd_netdev_name(u32 netns, int ifindex, char *name)
 
 	if (!netns || ifindex <= 0)
 		return false;
-	rcu_read_lock();
+	nd_assert_nopreempt();
 	hlist_for_each_entry_rcu(e, &nd_by_index[nd_index_hash(netns, ifindex)],
 				 by_index) {
 		if (e->info.netns == netns && e->info.ifindex == ifindex) {
@@ -86,7 +90,6 @@ bool nd_netdev_name(u32 netns, int ifindex, char *name)
 			break;
 		}
 	}
-	rcu_read_unlock();
 	return found;
 }
 

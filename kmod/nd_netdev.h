@@ -17,11 +17,15 @@ void nd_netdev_exit(void);
 
 /*
  * Is @dev (a value found in skb->dev, never dereferenced) a device that
- * is registered now?  Then *out describes it.  Any context.
+ * is registered now?  Then *out describes it.  Any context, with
+ * preemption disabled (the caller's RCU read side).
  */
 bool nd_netdev_lookup(unsigned long dev, struct nd_netdev_info *out);
 
-/* The name of device @ifindex of namespace @netns, if registered. */
+/*
+ * The name of device @ifindex of namespace @netns, if registered.  With
+ * preemption disabled, as nd_netdev_lookup().
+ */
 bool nd_netdev_name(u32 netns, int ifindex, char *name);
 
 #endif

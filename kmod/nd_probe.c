@@ -32,6 +32,8 @@
  *   holds a reference on it (sk_net_refcnt) or is a request or TIME_WAIT
  *   socket (purged before their netns goes): a kernel socket's netns (a
  *   tunnel's) can be gone while one of its skbs waits in another netns.
+ * - skb->_nfct: the skb's own reference on its conntrack entry, read
+ *   through nd_ct.c only (see there).
  * - rx_sk (4-argument tracepoint): the socket the drop was for, as the
  *   caller passed it; the same rules.  (A TIME_WAIT socket just put can
  *   be recycled: its slab is SLAB_TYPESAFE_BY_RCU, so the read is of a
@@ -42,7 +44,14 @@
  * socket's, and the name is looked up in that netns.
  *
  * Preemption is disabled for the whole probe: tracepoints on 7.x call
- * probes under SRCU, preemptible, and the rings are per CPU.
+ * probes under SRCU, preemptible, and the rings are per CPU.  That section
+ * is also the probe's RCU read side (no rcu_read_lock(), two calls fewer
+ * per drop): since the RCU flavours were consolidated (4.20),
+ * synchronize_rcu(), call_rcu() and kfree_rcu() wait for preempt-disabled
+ * code as for rcu_read_lock(), on PREEMPT_RCU and PREEMPT_RT too.  What
+ * the probe reads under RCU (the session list and filters, the device
+ * table, the hook cache) is therefore read with the _sched or _check
+ * flavour of rcu_dereference(), so that lockdep knows.
  */
 #include <linux/mm.h>
 #include <linux/rculist.h>
@@ -56,6 +65,7 @@
 #include <trace/events/skb.h>
 
 #include "nd_agg.h"
+#include "nd_ct.h"
 #include "nd_ring.h"
 #include "nd_decode.h"
 #include "nd_filter.h"
@@ -73,7 +83,8 @@ struct nd_event {
 	u32 netns;
 	int nhoff;		/* network header offset, INT_MIN if none */
 	bool not_ip;		/* a unix or netlink socket's skb */
-	bool decoded;
+	bool decoded;		/* rec's headers: what a filter looks at */
+	bool filled;		/* the rest of rec: time, task, names */
 	bool has_hook;
 	char ifname[NETDROP_IFNAMSIZ];	/* from the device table, or "" */
 	struct nd_hook_hit hook;	/* names under RCU, with has_hook */
@@ -129,13 +140,28 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 		ev->netns = nd_sock_netns(sk);
 }
 
+/*
+ * The headers, all a filter's address and port fields need: a filter that
+ * rejects costs no clock read, name lookup or task copy.
+ */
 static void nd_event_decode(struct nd_event *ev)
 {
-	const struct sk_buff *skb = ev->skb;
 	struct netdrop_drop *rec = &ev->rec;
 
 	ev->decoded = true;
 	memset(rec, 0, sizeof(*rec));
+	ev->nhoff = ev->not_ip ? INT_MIN : nd_decode(ev->skb, rec);
+}
+
+/* The rest of a record, once a session takes the drop. */
+static void nd_event_fill(struct nd_event *ev)
+{
+	const struct sk_buff *skb = ev->skb;
+	struct netdrop_drop *rec = &ev->rec;
+
+	if (!ev->decoded)
+		nd_event_decode(ev);
+	ev->filled = true;
 	/* By index only for a record: the filters need no name. */
 	memcpy(rec->ifname, ev->ifname, sizeof(rec->ifname));
 	if (!rec->ifname[0])
@@ -155,7 +181,6 @@ static void nd_event_decode(struct nd_event *ev)
 	rec->pid = current->tgid;
 	memcpy(rec->comm, current->comm, sizeof(rec->comm));
 	rec->comm[sizeof(rec->comm) - 1] = '\0';
-	ev->nhoff = ev->not_ip ? INT_MIN : nd_decode(skb, rec);
 	if (ev->has_hook)
 		rec->hook = ev->hook.info;
 }
@@ -223,13 +248,21 @@ static void nd_record_finish(struct nd_session *s, struct nd_ring *ring,
 	}
 	nd_ring_commit(ring);
 	/*
+	 * One wakeup per sleep, not one per record: until the woken reader
+	 * polls again, it is awake (or about to be), and another irq_work
+	 * would be another self-IPI and another wake_up() for nothing (with
+	 * the reader on this CPU, that was a tenth of a record's cost).
 	 * wq_has_sleeper() orders the producer_pos store of the commit
-	 * before reading the wait queue (smp_mb); pairs with the smp_mb()
-	 * after poll_wait() in nd_poll(), so either the poller sees the
-	 * data or we see the poller.
+	 * before reading the wait queue and wake_pending (smp_mb); pairs
+	 * with the smp_mb() in nd_poll() after poll_wait() and its clearing
+	 * of wake_pending, so either the poller sees the data or we see the
+	 * poller with no wakeup pending.
 	 */
-	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq))
+	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq) &&
+	    !READ_ONCE(s->wake_pending)) {
+		WRITE_ONCE(s->wake_pending, true);
 		irq_work_queue(&s->wakeup);
+	}
 }
 
 static void nd_put_names(struct netdrop_drop *rec, u32 off,
@@ -256,7 +289,7 @@ static void nd_put_names(struct netdrop_drop *rec, u32 off,
 static void nd_session_count(struct nd_ring *ring, const struct nd_filter *nf,
 			     struct nd_event *ev, bool hook)
 {
-	struct nd_agg_key key;
+	struct nd_agg_key key __uninitialized;	/* memset below */
 
 	if (nf->post_fields) {
 		if (!ev->decoded)
@@ -289,16 +322,17 @@ static void nd_session_count(struct nd_ring *ring, const struct nd_filter *nf,
 }
 
 /*
- * Record layout: fixed part, hook names, packet bytes, then the stack,
- * last because only its size is unknown until it is captured.
+ * Record layout: fixed part, hook names, conntrack entry, packet bytes,
+ * then the stack, last because only its size is unknown until captured.
  */
 static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 {
 	struct nd_ring *ring = s->rings[smp_processor_id()];
-	const struct nd_filter *nf = rcu_dereference(s->filter);
+	const struct nd_filter *nf = rcu_dereference_sched(s->filter);
 	const struct netdrop_filter *f = &nf->f;
 	bool hook = ev->has_hook && (f->options & NETDROP_OPT_HOOKS);
 	bool stack = f->options & NETDROP_OPT_STACK;
+	bool ct;
 	struct netdrop_drop *rec;
 	u32 off, len, snap = 0, used;
 	unsigned long pos;
@@ -314,16 +348,23 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 		nd_session_count(ring, nf, ev, hook);
 		return;
 	}
-	if (!ev->decoded)
-		nd_event_decode(ev);
-	if (!nd_filter_match_post(nf, &ev->rec))
-		goto filtered;
+	if (nf->post_fields) {
+		if (!ev->decoded)
+			nd_event_decode(ev);
+		if (!nd_filter_match_post(nf, &ev->rec))
+			goto filtered;
+	}
+	if (!ev->filled)
+		nd_event_fill(ev);
 
 	if (f->snaplen && ev->nhoff != INT_MIN)
 		snap = nd_packet_avail(ev->skb, ev->nhoff, f->snaplen);
 	len = sizeof(*rec);
 	if (hook)
 		len += sizeof(struct netdrop_hook_names);
+	ct = !ev->not_ip && nd_ct_present(ev->skb);
+	if (ct)
+		len += sizeof(struct netdrop_ct);
 	len = ALIGN(len + snap, 8);
 	if (stack)
 		len += NETDROP_MAX_STACK * sizeof(u64);
@@ -347,6 +388,12 @@ static void nd_session_drop(struct nd_session *s, struct nd_event *ev)
 	} else {
 		memset(&rec->hook, 0, sizeof(rec->hook));
 	}
+	if (ct) {
+		nd_ct_describe(ev->skb, (void *)((u8 *)rec + off));
+		rec->ct_off = off;
+		rec->hdr.flags |= NETDROP_RF_CT;
+		off += sizeof(struct netdrop_ct);
+	}
 	if (snap) {
 		snap = nd_copy_packet(ev->skb, ev->nhoff, (u8 *)rec + off, snap);
 		rec->data_len = snap;
@@ -366,24 +413,29 @@ filtered:
 	local64_inc(&nd_ctrs(ring)->filtered);
 }
 
-static void nd_probe_common(const struct sk_buff *skb, void *location,
-			    u32 reason, const struct sock *rx_sk)
+static __always_inline void nd_probe_common(const struct sk_buff *skb,
+					    void *location, u32 reason,
+					    const struct sock *rx_sk)
 {
-	struct nd_event ev;
+	/*
+	 * Not zeroed on entry (CONFIG_INIT_STACK_ALL_ZERO would clear its
+	 * 300-odd bytes on every drop, the probe's largest cost in a count):
+	 * every field is written before it is read (origin, decode, fill).
+	 */
+	struct nd_event ev __uninitialized;
 	struct nd_session *s;
 
 	ev.skb = skb;
 	ev.location = (unsigned long)location;
 	ev.reason = reason;
 	ev.decoded = false;
+	ev.filled = false;
 	/* One CPU's rings from reserve to commit (see the top). */
 	preempt_disable_notrace();
-	rcu_read_lock();
 	nd_event_origin(&ev, rx_sk);
 	ev.has_hook = nd_verdict_find((unsigned long)skb, ev.location, &ev.hook);
-	list_for_each_entry_rcu(s, &nd_active, active)
+	list_for_each_entry_rcu(s, &nd_active, active, rcu_read_lock_sched_held())
 		nd_session_drop(s, &ev);
-	rcu_read_unlock();
 	preempt_enable_notrace();
 }
 

@@ -60,6 +60,8 @@ struct nd_session {
 	struct pid_namespace *scope_pidns;
 	wait_queue_head_t wq;
 	struct irq_work wakeup;
+	/* A wakeup queued since the reader last polled (nd_poll()). */
+	bool wake_pending;
 };
 
 /* The sessions the probes write to: RCU list, nd_lock for writers. */

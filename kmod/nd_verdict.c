@@ -930,7 +930,8 @@ bool nd_verdict_lookup(unsigned long skb, unsigned long location,
 
 	if (!nd_pend_take(skb, location, jiffies, nd_module_of, &pi))
 		return false;
-	c = rcu_dereference(nd_hook_cache);
+	/* The probe's read side is its preempt-disabled section. */
+	c = rcu_dereference_check(nd_hook_cache, rcu_read_lock_sched_held());
 	if (c) {
 		d = nd_desc_find(c, pi.func, pi.priv, pi.pf, pi.hooknum);
 		if (!d)

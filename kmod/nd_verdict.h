@@ -37,7 +37,8 @@ void nd_verdict_counting(u64 *since, u64 *missed);
 
 /*
  * Which hook dropped @skb, freed at @location?  Called from the kfree_skb
- * probe under rcu_read_lock(); *hit is valid until rcu_read_unlock().
+ * probe with preemption disabled (its RCU read side); *hit is valid
+ * until preemption is enabled again.
  */
 bool nd_verdict_lookup(unsigned long skb, unsigned long location,
 		       struct nd_hook_hit *hit);

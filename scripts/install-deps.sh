@@ -15,7 +15,7 @@ packages=(
 	dropwatch tshark dkms debhelper dpkg-dev fakeroot
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev dwarves rsync
 	python3 jq xz-utils ethtool netcat-openbsd socat tcpdump iputils-ping
-	linux-perf bpftrace prometheus prometheus-node-exporter curl
+	linux-perf bpftrace prometheus prometheus-node-exporter curl conntrack
 )
 
 packages+=(mmdebstrap)

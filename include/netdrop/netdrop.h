@@ -49,7 +49,7 @@
 #endif
 
 #define NETDROP_ABI_MAJOR 1
-#define NETDROP_ABI_MINOR 4
+#define NETDROP_ABI_MINOR 5
 #define NETDROP_DEVICE "/dev/netdrop"
 
 #define NETDROP_MMAP_CPU_STRIDE _BITULL(32)
@@ -86,6 +86,7 @@ struct netdrop_rec_hdr {
 #define NETDROP_RF_HOOK		_BITUL(7)	/* hook attribution valid */
 #define NETDROP_RF_NO_NETHDR	_BITUL(8)	/* network header guessed */
 #define NETDROP_RF_RULE		_BITUL(9)	/* hook names' rule valid (ABI 1.3) */
+#define NETDROP_RF_CT		_BITUL(10)	/* conntrack at ct_off (ABI 1.5) */
 
 /* Execution context of the drop (netdrop_drop.ctx). */
 enum netdrop_ctx {
@@ -144,13 +145,14 @@ struct netdrop_drop {
 	__u16 data_len;		/* packet bytes at data_off, from network header */
 	__u16 data_off;
 	__u16 names_off;	/* struct netdrop_hook_names, with RF_HOOK */
-	__u16 pad0;
+	__u16 ct_off;		/* struct netdrop_ct, with RF_CT (ABI 1.5) */
 	char ifname[NETDROP_IFNAMSIZ];
 	char comm[NETDROP_COMMLEN];
 	struct netdrop_hook_info hook;
 	/*
 	 * Variable parts, each found through its offset:
 	 * struct netdrop_hook_names at names_off (RF_HOOK),
+	 * struct netdrop_ct at ct_off (RF_CT),
 	 * __u8 data[data_len] at data_off (RF_DATA),
 	 * __u64 stack[nr_stack] at stack_off (RF_STACK).
 	 */
@@ -167,6 +169,42 @@ struct netdrop_hook_names {
 	 * rule whose verdict was the drop (in table, in any of its chains).
 	 */
 	__u64 rule;
+};
+
+/* One direction of a conntrack entry, as the kernel keeps it. */
+struct netdrop_ct_tuple {
+	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+	__u16 sport;		/* host order; ICMP: the id */
+	__u16 dport;		/* host order; ICMP: type << 8 | code */
+	__u8 l4proto;		/* IPPROTO_* */
+	__u8 pad[3];
+};
+
+/* netdrop_ct.flags */
+#define NETDROP_CTF_TEMPLATE	_BITUL(0)	/* a template (zone only): not tracked yet */
+#define NETDROP_CTF_UNTRACKED	_BITUL(1)	/* notrack: no entry, no tuples */
+#define NETDROP_CTF_MARK	_BITUL(2)	/* mark valid (CONFIG_NF_CONNTRACK_MARK) */
+#define NETDROP_CTF_ZONES	_BITUL(3)	/* zone valid (CONFIG_NF_CONNTRACK_ZONES) */
+
+/*
+ * The conntrack entry a dropped packet held (ABI 1.5, NETDROP_RF_CT): its
+ * direction, state, zone and mark, and both tuples, so that NAT shows (a
+ * DNAT rewrites the reply tuple's source).
+ */
+struct netdrop_ct {
+	__u32 status;		/* IPS_* (linux/netfilter/nf_conntrack_common.h) */
+	__u32 mark;
+	__u16 zone;		/* zone id */
+	__u8 zone_dir;		/* NF_CT_ZONE_DIR_* bits, 0: both */
+	__u8 ctinfo;		/* enum ip_conntrack_info (IP_CT_*), or: */
+#define NETDROP_CTINFO_UNTRACKED 7	/* the kernel's IP_CT_UNTRACKED */
+	__u8 tcp_state;		/* TCP_CONNTRACK_* for TCP, else 0 */
+	__u8 family;		/* AF_INET or AF_INET6, 0 without tuples */
+	__u8 flags;		/* NETDROP_CTF_* */
+	__u8 pad;
+	struct netdrop_ct_tuple orig;
+	struct netdrop_ct_tuple reply;
 };
 
 /* netdrop_reset.kind */

@@ -1,5 +1,6 @@
 #include "format.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -116,4 +117,55 @@ TEST_F(Fixture, SummaryCountsAndSorts) {
   EXPECT_EQ(by_loc.total(), 4U);
   EXPECT_EQ(by_reason.rows(0)[0].key, "NO_SOCKET");
   EXPECT_THROW(parse_summary_key("nope"), UsageError);
+}
+
+namespace {
+
+netdrop_ct dnat_ct() {
+  netdrop_ct ct{};
+  ct.status = 0x1a8;  // confirmed, dst-nat, src-nat-done, dst-nat-done
+  ct.ctinfo = 2;      // IP_CT_NEW
+  ct.tcp_state = 1;   // SYN_SENT
+  ct.zone = 7;
+  ct.mark = 0x2a;
+  ct.family = AF_INET;
+  ct.flags = NETDROP_CTF_MARK | NETDROP_CTF_ZONES;
+  ct.orig = {.saddr = {}, .daddr = {}, .sport = 40000, .dport = 8080, .l4proto = IPPROTO_TCP, .pad = {}};
+  inet_pton(AF_INET, "10.0.1.2", ct.orig.saddr);
+  inet_pton(AF_INET, "10.0.2.8", ct.orig.daddr);
+  ct.reply = {.saddr = {}, .daddr = {}, .sport = 80, .dport = 40000, .l4proto = IPPROTO_TCP, .pad = {}};
+  inet_pton(AF_INET, "10.0.3.3", ct.reply.saddr);
+  inet_pton(AF_INET, "10.0.1.2", ct.reply.daddr);
+  return ct;
+}
+
+}  // namespace
+
+// A DNAT'ed connection's drop: both tuples, so that the rewrite shows.
+TEST_F(Fixture, ConntrackInTextAndJson) {
+  d.raw.hdr.flags |= NETDROP_RF_CT;
+  d.ct = dnat_ct();
+  std::string text = format_text(d, ctx);
+  EXPECT_NE(text.find(" ct new SYN_SENT zone 7 mark 0x2a orig tcp 10.0.1.2:40000>10.0.2.8:8080 "
+                      "reply tcp 10.0.3.3:80>10.0.1.2:40000 dnat"),
+            std::string::npos)
+      << text;
+  std::string json = format_json(d, ctx);
+  EXPECT_NE(json.find(R"("ct":{"ctinfo":"new","untracked":false,"template":false,)"
+                      R"("status":"confirmed,dst-nat,src-nat-done,dst-nat-done","status_value":424,)"
+                      R"("state":"SYN_SENT","zone":7,"mark":42,"nat":"dnat","family":"ipv4",)"
+                      R"("orig":{"proto":"tcp","src":"10.0.1.2","dst":"10.0.2.8","sport":40000,"dport":8080},)"
+                      R"("reply":{"proto":"tcp","src":"10.0.3.3","dst":"10.0.1.2","sport":80,"dport":40000}})"),
+            std::string::npos)
+      << json;
+}
+
+TEST_F(Fixture, ConntrackUntracked) {
+  netdrop_ct ct{};
+  ct.ctinfo = NETDROP_CTINFO_UNTRACKED;
+  ct.flags = NETDROP_CTF_UNTRACKED;
+  d.ct = ct;
+  std::string text = format_text(d, ctx);
+  EXPECT_TRUE(text.ends_with(" ct untracked")) << text;
+  EXPECT_NE(format_json(d, ctx).find(R"("ct":{"ctinfo":"untracked","untracked":true,)"), std::string::npos);
 }

@@ -165,3 +165,26 @@ TEST(Record, Names) {
   a6[15] = 8;
   EXPECT_EQ(format_addr(AF_INET6, a6), "2001:db8::8");
 }
+
+// ABI 1.5: the conntrack entry at ct_off, bounded like every other part.
+TEST(Record, ConntrackPart) {
+  auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 1, 2);
+  r.hdr.flags |= NETDROP_RF_CT;
+  r.ct_off = sizeof(r);
+  r.hdr.size = sizeof(r) + sizeof(netdrop_ct);
+  netdrop_ct ct{};
+  ct.zone = 7;
+  ct.mark = 0x42;
+  auto b = test::bytes_of(r, sizeof(ct));
+  std::memcpy(b.data() + sizeof(r), &ct, sizeof(ct));
+  Drop d;
+  ASSERT_EQ(decode_record(b, d).status, DecodeStatus::ok);
+  ASSERT_TRUE(d.ct.has_value());
+  EXPECT_EQ(d.ct->zone, 7);
+  EXPECT_EQ(d.ct->mark, 0x42U);
+  r.hdr.size = sizeof(r) + sizeof(netdrop_ct) - 8;  // the part runs past the record
+  EXPECT_EQ(decode_record(test::bytes_of(r, sizeof(ct) - 8), d).status, DecodeStatus::malformed);
+  r.hdr.flags &= ~NETDROP_RF_CT;
+  ASSERT_EQ(decode_record(test::bytes_of(r, sizeof(ct) - 8), d).status, DecodeStatus::ok);
+  EXPECT_FALSE(d.ct.has_value());
+}

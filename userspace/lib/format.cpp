@@ -7,6 +7,7 @@
 
 #include <ctime>
 
+#include "conntrack.hpp"
 #include "hooks.hpp"
 
 namespace netdrop {
@@ -329,6 +330,7 @@ std::string format_text(const Drop& d, ViewContext& ctx) {
   }
   fmt::format_to(out, FMT_COMPILE(" netns {}"), r.netns);
   if (d.hook_names) line += " " + hook_text(d);
+  if (d.ct) line += ct_text(*d.ct);
   for (size_t i = 0; i < d.stack_size(); i++) line += "\n    " + frame_text(*ctx.symbols, d.frame(i));
   return line;
 }
@@ -368,6 +370,10 @@ std::string format_json(const Drop& d, ViewContext& ctx) {
     json_num(out, "icmp_code", r.icmp_code);
   }
   if (d.hook_names) json_hook(out, d);
+  if (d.ct) {
+    json_key(out, "ct");
+    out += ct_json(*d.ct);
+  }
   json_stack(out, d, *ctx.symbols);
   out += '}';
   return out;

@@ -59,6 +59,13 @@ Decoded decode_record(Bytes buf, Drop& out) {
     n.table[sizeof(n.table) - 1] = n.chain[sizeof(n.chain) - 1] = '\0';
     out.hook_names = n;
   }
+  out.ct.reset();
+  if ((hdr.flags & NETDROP_RF_CT) != 0) {
+    if (!part_fits(r.ct_off, sizeof(netdrop_ct), hdr.size)) return {DecodeStatus::malformed, 0};
+    netdrop_ct ct{};
+    std::memcpy(&ct, buf.data() + r.ct_off, sizeof(ct));
+    out.ct = ct;
+  }
   if ((hdr.flags & NETDROP_RF_STACK) != 0) {
     uint64_t len = uint64_t{r.nr_stack} * 8;
     if (r.nr_stack > NETDROP_MAX_STACK || !part_fits(r.stack_off, len, hdr.size)) return {DecodeStatus::malformed, 0};

@@ -22,6 +22,7 @@ struct Drop {
   Bytes stack_bytes;                             // nr_stack little-endian u64 frames
   Bytes data;                                    // packet bytes from the network header
   std::optional<netdrop_hook_names> hook_names;  // with NETDROP_RF_HOOK
+  std::optional<netdrop_ct> ct;                  // with NETDROP_RF_CT (ABI 1.5)
 
   [[nodiscard]] size_t stack_size() const { return stack_bytes.size() / 8; }
   [[nodiscard]] uint64_t frame(size_t i) const;

@@ -31,6 +31,11 @@ expect() {
 	vm_flags_set) has linux/mm.h 'void vm_flags_set\(' ;;
 	nft_rule_blob) has net/netfilter/nf_tables.h 'blob_gen_0' ;;
 	nft_rule_array) has net/netfilter/nf_tables.h 'rules_gen_0' && has net/netns/nftables.h 'gencursor' ;;
+	# Every matrix kernel has CONFIG_NF_CONNTRACK (the probe #errors
+	# without it): a kernel without would fail here, loudly.
+	nf_conntrack) has net/netfilter/nf_conntrack.h 'nf_ct_get\(' &&
+		has net/netfilter/nf_conntrack.h 'tuplehash\[IP_CT_DIR_MAX\]' &&
+		has net/netfilter/nf_conntrack_tuple.h 'u_int8_t protonum' ;;
 	tcp_orphan_count) has net/tcp.h 'DECLARE_PER_CPU\(unsigned int, tcp_orphan_count\)' ;;
 	*) return 2 ;;
 	esac

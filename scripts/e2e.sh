@@ -78,9 +78,20 @@ for k in $kernels; do
 		timeout=$((600 + 300 * ${#run[@]}))
 		[ "${ND_KMEMLEAK:-0}" = 1 ] && append=kmemleak=on && timeout=$((timeout + 900))
 	fi
+	# A scenario prints to the console when it starts and ends, and
+	# run-in-guest.sh stops one at its own limit (300 s, 600 s on the
+	# test kernel, or its "# timeout:"): a console silent for longer than
+	# the longest limit and five minutes more is a hung guest.
+	idle=300
+	netdrop_is_testkernel "$k" && idle=600
+	for s in "${run[@]}"; do
+		l=$(sed -n 's/^# timeout: \([0-9]*\).*/\1/p' "$s" | head -n 1)
+		[ "${l:-0}" -gt "$idle" ] && idle=$l
+	done
+	idle=$((idle + 300))
 	start=$(date +%s)
 	(cd "$top" && ND_TOP=$top ND_KVER=$k ND_MODDIR=$moddir \
-		"$here/vm-run.sh" -k "$k" -t "$timeout" -o "$out" -a "$append" -- \
+		"$here/vm-run.sh" -k "$k" -t "$timeout" -i "$idle" -o "$out" -a "$append" -- \
 		env ND_TOP="$top" ND_KVER="$k" ND_MODDIR="$moddir" \
 		ND_STRESS_SECONDS="${ND_STRESS_SECONDS:-}" ND_RELOAD_TIMES="${ND_RELOAD_TIMES:-}" \
 		ND_FUZZ_CALLS="${ND_FUZZ_CALLS:-}" ND_SOAK_SECONDS="${ND_SOAK_SECONDS:-}" \

@@ -2,8 +2,12 @@
 # Runs a command inside a QEMU (TCG) guest booted from an installed Debian
 # kernel or from the netdrop test kernel, with the host's / as read-only root.
 #
-#   vm-run.sh [-k KVER|test] [-t SECONDS] [-o OUTDIR] [-c CPUS] [-m MB]
-#             [-a "kernel args"] -- COMMAND [ARGS...]
+#   vm-run.sh [-k KVER|test] [-t SECONDS] [-i SECONDS] [-o OUTDIR]
+#             [-c CPUS] [-m MB] [-a "kernel args"] -- COMMAND [ARGS...]
+#
+# -t bounds the whole run; -i (0: off) stops a guest whose console has
+# printed nothing for that long: a hung kernel fails in minutes, not at the
+# end of a budget made for every scenario of the guest.
 #
 # The command runs in the current directory (as seen by the host) with
 # OUTDIR mounted writable at /tmp/results.  OUTDIR receives console.log,
@@ -16,6 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 kver=$NETDROP_DEFAULT_KVER
 timeout=600
+idle=0
 out=
 cpus=${ND_GUEST_CPUS:-2}
 # One TCG thread for all vCPUs (ND_TCG_THREAD=multi for one per vCPU).
@@ -26,10 +31,11 @@ cpus=${ND_GUEST_CPUS:-2}
 # guest of N vCPUs uses one host core, so guests can run side by side.
 mem=
 append=
-while getopts "k:t:o:c:m:a:" opt; do
+while getopts "k:t:i:o:c:m:a:" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	t) timeout=$OPTARG ;;
+	i) idle=$OPTARG ;;
 	o) out=$OPTARG ;;
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -83,8 +89,34 @@ else
 fi
 cmdline="$cmdline $append"
 
+# watch_idle PID: kills the guest when the console stays silent for
+# $idle seconds; exits when the guest does.
+watch_idle() {
+	local last=-1 size quiet=0
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 10
+		size=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
+		if [ "$size" = "$last" ]; then
+			quiet=$((quiet + 10))
+		else
+			quiet=0
+			last=$size
+		fi
+		if [ "$quiet" -ge "$idle" ]; then
+			echo "vm-run: the guest's console was silent for ${quiet}s: stopping it" >&2
+			touch "$out/idle"
+			# timeout(1) passes TERM on to QEMU; KILL if it stays.
+			kill -TERM "$1" 2>/dev/null
+			sleep 10
+			pkill -KILL -P "$1" 2>/dev/null
+			return
+		fi
+	done
+}
+
 run_guest() {
-	rm -f "$out/rc" "$out/dmesg" "$out/output.log" "$out/console.log"
+	local qpid wpid=
+	rm -f "$out/rc" "$out/dmesg" "$out/output.log" "$out/console.log" "$out/idle"
 	status=0
 	timeout --foreground -k 10 "$timeout" \
 		qemu-system-x86_64 -accel "tcg,thread=${ND_TCG_THREAD:-single}" -cpu "${ND_QEMU_CPU:-max}" -smp "$cpus" -m "$mem" \
@@ -95,7 +127,16 @@ run_guest() {
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 		-fsdev local,id=results,path="$out",security_model=none,multidevs=remap \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
-		-device virtio-rng-pci || status=$?
+		-device virtio-rng-pci &
+	qpid=$!
+	if [ "$idle" -gt 0 ]; then
+		watch_idle "$qpid" &
+		wpid=$!
+	fi
+	wait "$qpid" || status=$?
+	[ -z "$wpid" ] || { kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; } || true
+	[ -f "$out/idle" ] && status=124
+	return 0
 }
 
 run_guest
@@ -110,7 +151,12 @@ if [ -f "$out/rc" ] && python3 "$here/dmesg_check.py" --boot-only "$out/dmesg"; 
 fi
 
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
-	echo "vm-run: guest timed out after ${timeout}s (log: $out/console.log)" >&2
+	if [ -f "$out/idle" ]; then
+		echo "vm-run: guest hung: its console was silent for ${idle}s (log: $out/console.log)" >&2
+	else
+		echo "vm-run: guest timed out after ${timeout}s (log: $out/console.log)" >&2
+	fi
+	tail -n 15 "$out/console.log" >&2 || true
 	python3 "$here/dmesg_check.py" "$out/console.log" >&2 || true
 	exit 124
 fi

@@ -88,7 +88,7 @@ status_line $? install install-check.sh
 #           packets, the tracefs agreement (46), the filters and views
 #           (47), BPF netfilter hooks (48), explain (49), scenario 5 (50),
 #           in-kernel aggregation (51), the exporter under Prometheus (52),
-#           the flight recorder (53), the service (54):
+#           the flight recorder (53), the service (54), conntrack (55):
 #           5.10, 6.1, 7.2 and
 #           RT 7.2
 #   rtcore  capture, loss accounting, verdict attribution, scenario 3, rules, resets, the
@@ -107,7 +107,7 @@ status_line $? install install-check.sh
 # zoo and device-fuzz guests have two.
 . "$here/matrix.sh"
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
-core=$(pick 10 11 12 16 20 21 26 27 30 42 43 46 47 48 49 50 51 52 53 54)
+core=$(pick 10 11 12 16 20 21 26 27 30 42 43 46 47 48 49 50 51 52 53 54 55)
 stress=$(pick 40 41)
 rtcore=$(pick 10 12 20 21 27 30 46 48 50 51 52 53)
 kasan=$(pick 12 17 20 25 26 27 48 51)

@@ -68,27 +68,24 @@ for k in $kernels; do
 	# KASAN under TCG is slow: about 150 s a scenario and a minute to boot.
 	# ND_KMEMLEAK=1 (make e2e-kasan) also scans for leaks after the suite.
 	timeout=$((120 + 200 * ${#run[@]}))
-	# A scenario that declares a longer limit (the soak) adds the rest.
+	# A scenario prints to the console when it starts and ends, and
+	# run-in-guest.sh stops one at its own limit (300 s, 600 s on the
+	# test kernel, or its "# timeout:"): a console silent for longer than
+	# the longest limit and five minutes more is a hung guest (idle).
+	idle=300
+	netdrop_is_testkernel "$k" && idle=600
 	for s in "${run[@]}"; do
 		l=$(sed -n 's/^# timeout: \([0-9]*\).*/\1/p' "$s" | head -n 1)
+		# A scenario that declares a longer limit (the soak) adds the rest.
 		[ "${l:-0}" -gt 200 ] && timeout=$((timeout + l - 200))
+		[ "${l:-0}" -gt "$idle" ] && idle=$l
 	done
+	idle=$((idle + 300))
 	append=
 	if netdrop_is_testkernel "$k"; then
 		timeout=$((600 + 300 * ${#run[@]}))
 		[ "${ND_KMEMLEAK:-0}" = 1 ] && append=kmemleak=on && timeout=$((timeout + 900))
 	fi
-	# A scenario prints to the console when it starts and ends, and
-	# run-in-guest.sh stops one at its own limit (300 s, 600 s on the
-	# test kernel, or its "# timeout:"): a console silent for longer than
-	# the longest limit and five minutes more is a hung guest.
-	idle=300
-	netdrop_is_testkernel "$k" && idle=600
-	for s in "${run[@]}"; do
-		l=$(sed -n 's/^# timeout: \([0-9]*\).*/\1/p' "$s" | head -n 1)
-		[ "${l:-0}" -gt "$idle" ] && idle=$l
-	done
-	idle=$((idle + 300))
 	start=$(date +%s)
 	(cd "$top" && ND_TOP=$top ND_KVER=$k ND_MODDIR=$moddir \
 		"$here/vm-run.sh" -k "$k" -t "$timeout" -i "$idle" -o "$out" -a "$append" -- \

@@ -9,6 +9,15 @@
 #include <linux/mm.h>
 #include <linux/preempt.h>
 
+/*
+ * __uninitialized (compiler_attributes.h, where the kernel has it): a
+ * stack variable that CONFIG_INIT_STACK_ALL_* need not clear.  Without it
+ * the variable is cleared, which costs time and changes nothing else.
+ */
+#ifndef __uninitialized
+#define __uninitialized
+#endif
+
 /* in_hardirq() replaced in_irq() in 5.11; both are macros. */
 #ifndef in_hardirq
 #define in_hardirq() in_irq()

@@ -5,11 +5,14 @@
 #include <linux/skbuff.h>
 #include <netdrop/netdrop.h>
 
+/* conntrack=: records carry conntrack entries (nd_main.c). */
+extern bool nd_conntrack;
+
 #ifdef ND_HAVE_CT
 /* Does @skb hold a conntrack reference (or an untracked mark)? */
 static inline bool nd_ct_present(const struct sk_buff *skb)
 {
-	return READ_ONCE(skb->_nfct) != 0;
+	return nd_conntrack && READ_ONCE(skb->_nfct) != 0;
 }
 
 /* Describes @skb's conntrack entry into *@out (every byte written). */

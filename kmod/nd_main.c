@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "nd_ct.h"
 #include "nd_ring.h"
 #include "nd_reasons.h"
 #include "nd_hooks.h"
@@ -207,8 +208,15 @@ static struct miscdevice nd_misc = {
 
 static int __init nd_init(void)
 {
-	int err = nd_vcount_init();
+	int err;
 
+#ifndef ND_HAVE_CT
+	if (nd_conntrack) {
+		pr_err("conntrack=1: this build has no conntrack support (its compile probe failed)\n");
+		return -EINVAL;
+	}
+#endif
+	err = nd_vcount_init();
 	if (err)
 		return err;
 	err = nd_netdev_init();
@@ -236,14 +244,18 @@ static void __exit nd_exit(void)
 
 module_init(nd_init);
 module_exit(nd_exit);
-/* Read-only: whether drop records carry conntrack entries (nd_ct.c). */
+/*
+ * Whether drop records carry conntrack entries (nd_ct.c): on where the
+ * build's compile probe found conntrack, unless loaded with conntrack=0;
+ * read-only once loaded.
+ */
 #ifdef ND_HAVE_CT
-static bool conntrack = true;
+bool nd_conntrack = true;
 #else
-static bool conntrack;
+bool nd_conntrack;
 #endif
-module_param(conntrack, bool, 0444);
-MODULE_PARM_DESC(conntrack, "drop records carry the packet's conntrack entry (build probe)");
+module_param_named(conntrack, nd_conntrack, bool, 0444);
+MODULE_PARM_DESC(conntrack, "drop records carry the packet's conntrack entry (default: on where the build found conntrack)");
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("netdrop: where and why the kernel drops packets");

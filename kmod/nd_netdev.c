@@ -51,7 +51,8 @@ static struct nd_netdev *nd_netdev_find(unsigned long dev)
 	struct nd_netdev *e;
 
 	hlist_for_each_entry_rcu(e, &nd_by_ptr[hash_long(dev, ND_NETDEV_BITS)],
-				 by_ptr, lockdep_is_held(&nd_netdev_lock))
+				 by_ptr, lockdep_is_held(&nd_netdev_lock) ||
+				 rcu_read_lock_sched_held())
 		if (e->dev == dev)
 			return e;
 	return NULL;

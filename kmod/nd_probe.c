@@ -65,6 +65,7 @@
 #include <trace/events/skb.h>
 
 #include "nd_agg.h"
+#include "nd_compat.h"
 #include "nd_ct.h"
 #include "nd_ring.h"
 #include "nd_decode.h"
@@ -149,8 +150,34 @@ static void nd_event_decode(struct nd_event *ev)
 	struct netdrop_drop *rec = &ev->rec;
 
 	ev->decoded = true;
-	memset(rec, 0, sizeof(*rec));
+	/* What nd_decode() may leave unwritten: the flags and headers. */
+	rec->hdr.flags = 0;
+	memset((u8 *)rec + offsetof(struct netdrop_drop, family), 0,
+	       offsetof(struct netdrop_drop, ctx) -
+	       offsetof(struct netdrop_drop, family));
 	ev->nhoff = ev->not_ip ? INT_MIN : nd_decode(ev->skb, rec);
+}
+
+/*
+ * nd_event_decode() and nd_event_fill() write every byte of the record
+ * between them, each zeroing only the fields it may leave unwritten, so
+ * that a filter that rejects zeroes 42 bytes, not 176.  The layout they
+ * assume: the decoded headers end where ctx begins, the offsets follow
+ * ctx, and the fixed part ends with the hook (a field added to the ABI
+ * must be placed, and zeroed, here).
+ */
+static void nd_event_layout_check(void)
+{
+	BUILD_BUG_ON(offsetof(struct netdrop_drop, family) !=
+		     offsetofend(struct netdrop_drop, protocol));
+	BUILD_BUG_ON(offsetof(struct netdrop_drop, nr_stack) !=
+		     offsetofend(struct netdrop_drop, ctx));
+	BUILD_BUG_ON(offsetof(struct netdrop_drop, pid) !=
+		     offsetofend(struct netdrop_drop, mark));
+	BUILD_BUG_ON(offsetof(struct netdrop_drop, ts_ns) !=
+		     sizeof(struct netdrop_rec_hdr));
+	BUILD_BUG_ON(sizeof(struct netdrop_drop) !=
+		     offsetofend(struct netdrop_drop, hook));
 }
 
 /* The rest of a record, once a session takes the drop. */
@@ -162,6 +189,14 @@ static void nd_event_fill(struct nd_event *ev)
 	if (!ev->decoded)
 		nd_event_decode(ev);
 	ev->filled = true;
+	nd_event_layout_check();
+	/*
+	 * From the offsets to the end (the names, the hole before the hook,
+	 * the hook): the rest is written field by field below, hdr.size and
+	 * seq by each session.
+	 */
+	memset((u8 *)rec + offsetof(struct netdrop_drop, nr_stack), 0,
+	       sizeof(*rec) - offsetof(struct netdrop_drop, nr_stack));
 	/* By index only for a record: the filters need no name. */
 	memcpy(rec->ifname, ev->ifname, sizeof(rec->ifname));
 	if (!rec->ifname[0])
@@ -258,7 +293,8 @@ static void nd_record_finish(struct nd_session *s, struct nd_ring *ring,
 	 * of wake_pending, so either the poller sees the data or we see the
 	 * poller with no wakeup pending.
 	 */
-	if (nd_ring_avail(ring) >= s->watermark && wq_has_sleeper(&s->wq) &&
+	if (nd_ring_avail(ring) >= READ_ONCE(s->watermark) &&
+	    wq_has_sleeper(&s->wq) &&
 	    !READ_ONCE(s->wake_pending)) {
 		WRITE_ONCE(s->wake_pending, true);
 		irq_work_queue(&s->wakeup);

@@ -32,7 +32,6 @@ static inline void nd_assert_nopreempt(void)
 struct nd_ring {
 	local_t head;			/* reserved up to here */
 	unsigned int nest;		/* producers active on this CPU */
-	u64 wakeup_pos;			/* producer_pos at last wakeup */
 	u64 size;			/* data bytes, power of two */
 	u64 mask;
 	local64_t seq;

@@ -554,7 +554,7 @@ int nd_set_ring(struct nd_session *s, u32 size)
 	else
 		s->ring_size = size;
 	if (!err && s->watermark > size / 2)
-		s->watermark = size / 2;
+		WRITE_ONCE(s->watermark, size / 2);
 	mutex_unlock(&s->lock);
 	return err;
 }
@@ -567,7 +567,7 @@ int nd_set_watermark(struct nd_session *s, u32 bytes)
 	if (!bytes || bytes > s->ring_size / 2)
 		err = -EINVAL;
 	else
-		s->watermark = bytes;
+		WRITE_ONCE(s->watermark, bytes);
 	mutex_unlock(&s->lock);
 	return err;
 }

@@ -91,6 +91,16 @@ struct nd_pend {
 };
 
 static struct nd_pend nd_pend[ND_PEND_SLOTS];
+/*
+ * A byte of each slot's skb hash, ND_PEND_WINDOW bytes past the end
+ * repeating the first ones: a window's tags are one 64-bit load, so the
+ * kfree_skb probe, which looks up every freed skb and almost never finds
+ * one, reads one cache line instead of a window of slots.  A tag is only
+ * a hint: a slot whose tag matches is then checked by its skb.  A slot's
+ * tag is written when the slot is claimed, before its generation is
+ * published, and never cleared: an occupied slot's tag is its skb's.
+ */
+static u8 nd_pend_tags[ND_PEND_SLOTS + ND_PEND_WINDOW];
 static atomic64_t nd_gen = ATOMIC64_INIT(0);
 
 /* Probe instance data: what the return handler needs. */
@@ -144,6 +154,43 @@ static unsigned int nd_pend_hash(unsigned long skb)
 static struct nd_pend *nd_pend_slot(unsigned long skb, unsigned int i)
 {
 	return &nd_pend[(nd_pend_hash(skb) + i) & (ND_PEND_SLOTS - 1)];
+}
+
+/* The next 8 bits of the hash after the slot's: independent of the slot. */
+static u8 nd_pend_tag(unsigned long skb)
+{
+	return hash_long(skb, ND_PEND_BITS + 8) & 0xff;
+}
+
+static void nd_pend_set_tag(unsigned int slot, u8 tag)
+{
+	WRITE_ONCE(nd_pend_tags[slot], tag);
+	if (slot < ND_PEND_WINDOW)
+		WRITE_ONCE(nd_pend_tags[ND_PEND_SLOTS + slot], tag);
+}
+
+/*
+ * Bit i set: slot i of @skb's window may be @skb's (its tag matches).
+ * A byte-wise compare of the window's eight tags against @skb's (the
+ * "has a zero byte" test on their xor, exact per byte).
+ */
+static unsigned int nd_pend_candidates(unsigned long skb)
+{
+	const u64 ones = 0x0101010101010101ULL;
+	const u64 highs = 0x8080808080808080ULL;
+	unsigned int i, bits = 0;
+	u64 x;
+
+	BUILD_BUG_ON(ND_PEND_WINDOW != sizeof(x));
+	/* One unaligned load: the compiler turns the copy into it. */
+	memcpy(&x, &nd_pend_tags[nd_pend_hash(skb)], sizeof(x));
+	x ^= ones * nd_pend_tag(skb);
+	/* A byte's high bit set: that byte was zero (without borrows). */
+	x = ~(((x & ~highs) + ~highs) | x | ~highs);
+	for (i = 0; x; i++, x >>= 8)
+		if (x & 0x80)
+			bits |= BIT(i);
+	return bits;
 }
 
 /* Frees @p if it still holds generation @gen. */
@@ -209,6 +256,7 @@ int nd_pend_insert(unsigned long skb, const struct nd_pend_info *pi,
 
 		if (READ_ONCE(p->skb) || cmpxchg(&p->skb, 0, skb))
 			continue;
+		nd_pend_set_tag(p - nd_pend, nd_pend_tag(skb));
 		p->func = pi->func;
 		p->priv = pi->priv;
 		p->pf = pi->pf;
@@ -281,14 +329,14 @@ bool nd_pend_take(unsigned long skb, unsigned long location,
 	struct nd_pend_info bi = {};
 	u32 loc_module = 0;
 	u64 best_gen = 0;
-	unsigned int i;
+	unsigned int i, maybe = nd_pend_candidates(skb);
 
-	for (i = 0; i < ND_PEND_WINDOW; i++) {
+	for (i = 0; maybe; i++, maybe >>= 1) {
 		struct nd_pend *p = nd_pend_slot(skb, i);
 		struct nd_code_range code;
 		u64 gen;
 
-		if (READ_ONCE(p->skb) != skb)
+		if (!(maybe & 1) || READ_ONCE(p->skb) != skb)
 			continue;
 		/* Pairs with the insert: fields are valid once gen is. */
 		gen = smp_load_acquire(&p->gen);
@@ -383,6 +431,7 @@ void nd_pend_forget(unsigned long func)
 void nd_pend_clear(void)
 {
 	memset(nd_pend, 0, sizeof(nd_pend));
+	memset(nd_pend_tags, 0, sizeof(nd_pend_tags));
 }
 
 /* ---- probes ---- */

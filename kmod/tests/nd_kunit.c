@@ -819,6 +819,47 @@ static void verdict_pending_table(struct kunit *test)
 }
 
 /*
+ * The probe finds an entry by its window's tags: entries in every slot of
+ * a window that wraps past the table's end (the tags of its first slots
+ * are repeated after the end).
+ */
+static void verdict_pending_tags(struct kunit *test)
+{
+	unsigned long now = jiffies, skb, wrapped = 0;
+	struct nd_pend_info pi;
+	int slot, n;
+	u64 gen;
+
+	nd_pend_clear();
+	/* An skb whose window starts in the table's last slots. */
+	for (skb = 0x10000; skb < 0x10000 + 0x1000000 && !wrapped;
+	     skb += 0x100) {
+		slot = pend_insert(skb, 0x10, 2, 1, &any_code, now, &gen);
+		KUNIT_ASSERT_GE(test, slot, 0);
+		if (slot > 1024 - 8 && slot < 1024 - 1)
+			wrapped = skb;
+		else
+			nd_pend_remove(slot, skb, gen);
+	}
+	KUNIT_ASSERT_NE(test, wrapped, 0UL);
+	/* Seven more fill the window: some land in slots 0.. (wrapped). */
+	for (n = 1; n < 8; n++)
+		KUNIT_ASSERT_GE(test, pend_insert(wrapped, 0x10 + n, 2, 1,
+						  &any_code, now, &gen), 0);
+	/* Each is found in turn, newest first, then none. */
+	for (n = 7; n >= 0; n--) {
+		KUNIT_ASSERT_TRUE(test, nd_pend_take(wrapped, 0x1, now,
+						     fake_module_of, &pi));
+		KUNIT_EXPECT_EQ(test, pi.func, 0x10UL + n);
+	}
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(wrapped, 0x1, now,
+					      fake_module_of, &pi));
+	/* Another skb with a full window of entries: not this one's. */
+	KUNIT_EXPECT_FALSE(test, nd_pend_take(wrapped + 0x40, 0x1, now,
+					      fake_module_of, &pi));
+}
+
+/*
  * A hook that runs the rest of the stack inline (br_netfilter) is blamed
  * only for drops in its own code while in flight; once it returned
  * NF_DROP, the free that follows is its, wherever it is.
@@ -1223,6 +1264,7 @@ static struct kunit_case nd_hooks_cases[] = {
 	KUNIT_CASE(hooks_xtables_name_without_priv),
 	KUNIT_CASE(hooks_describe_nftables_and_other),
 	KUNIT_CASE(verdict_pending_table),
+	KUNIT_CASE(verdict_pending_tags),
 	KUNIT_CASE(verdict_inflight_own_code_only),
 	KUNIT_CASE(verdict_pending_expiry),
 	KUNIT_CASE(verdict_pending_table_full),

@@ -20,6 +20,7 @@
 #include <linux/socket.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include "nd_compat.h"
 #include "nd_decode.h"
 
 /*
@@ -31,6 +32,11 @@
 #define ND_MAX_EXTHDRS 32
 
 /* Reads @len bytes at @off from skb->data (off may be negative). */
+/*
+ * The bounce buffers of nd_read() are __uninitialized: it returns them
+ * only after skb_header_pointer() filled them, and the probe decodes every
+ * drop (CONFIG_INIT_STACK_ALL_ZERO would clear each of them every time).
+ */
 static const void *nd_read(const struct sk_buff *skb, int off, int len,
 			   void *buf)
 {
@@ -46,7 +52,7 @@ static const void *nd_read(const struct sk_buff *skb, int off, int len,
 
 static bool nd_nethdr_plausible(const struct sk_buff *skb, int off)
 {
-	u8 first;
+	u8 first __uninitialized;	/* a bounce buffer (nd_read) */
 	const u8 *p = nd_read(skb, off, 1, &first);
 
 	if (!p)
@@ -93,7 +99,7 @@ static void nd_decode_l4(const struct sk_buff *skb, int off, u8 proto,
 		struct udphdr udp;
 		struct icmphdr icmp;
 		u8 raw[16];
-	} buf;
+	} buf __uninitialized;
 	const void *p;
 
 	switch (proto) {
@@ -134,7 +140,7 @@ static void nd_decode_l4(const struct sk_buff *skb, int off, u8 proto,
 static void nd_decode_ipv4(const struct sk_buff *skb, int off,
 			   struct netdrop_drop *rec)
 {
-	struct iphdr buf;
+	struct iphdr buf __uninitialized;
 	const struct iphdr *iph = nd_read(skb, off, sizeof(buf), &buf);
 
 	if (!iph) {
@@ -160,7 +166,7 @@ static void nd_decode_ipv4(const struct sk_buff *skb, int off,
 static void nd_decode_ipv6(const struct sk_buff *skb, int off,
 			   struct netdrop_drop *rec)
 {
-	struct ipv6hdr buf;
+	struct ipv6hdr buf __uninitialized;
 	const struct ipv6hdr *ip6 = nd_read(skb, off, sizeof(buf), &buf);
 	u8 nexthdr;
 	int i;
@@ -177,7 +183,7 @@ static void nd_decode_ipv6(const struct sk_buff *skb, int off,
 	off += sizeof(*ip6);
 
 	for (i = 0; i < ND_MAX_EXTHDRS; i++) {
-		u8 eh[8];
+		u8 eh[8] __uninitialized;
 		const u8 *p;
 
 		switch (nexthdr) {

@@ -116,7 +116,7 @@ static void nd_event_origin(struct nd_event *ev, const struct sock *rx_sk)
 {
 	const struct sk_buff *skb = ev->skb;
 	const struct sock *sk = rx_sk ? rx_sk : nd_skb_sk(skb);
-	struct nd_netdev_info dev;
+	struct nd_netdev_info dev __uninitialized;	/* read if found */
 	unsigned long dev_addr;
 
 	ev->ifindex = READ_ONCE(skb->skb_iif);

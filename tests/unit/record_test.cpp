@@ -188,3 +188,21 @@ TEST(Record, ConntrackPart) {
   ASSERT_EQ(decode_record(test::bytes_of(r, sizeof(ct) - 8), d).status, DecodeStatus::ok);
   EXPECT_FALSE(d.ct.has_value());
 }
+
+// A long recording of few locations keeps few addresses (the list is
+// compacted as it grows), and every distinct one survives.
+TEST(Record, AddressSetKeepsDistinctAddressesOnly) {
+  AddressSet set;
+  Event ev;
+  for (uint64_t i = 0; i < 100000; i++) {
+    auto r = test::udp4_drop("10.0.2.8", "10.0.0.3", 40000, 9999);
+    r.location = 0xffffffff81000000ULL + (i % 3) * 0x10;
+    auto b = test::bytes_of(r);
+    ASSERT_EQ(decode_event(b, ev).status, DecodeStatus::ok);
+    set.add(ev);
+  }
+  const std::vector<uint64_t>& a = set.addresses();
+  ASSERT_EQ(a.size(), 3U);
+  EXPECT_EQ(a[0], 0xffffffff81000000ULL);
+  EXPECT_EQ(a[2], 0xffffffff81000020ULL);
+}

@@ -67,7 +67,7 @@ int cmd_record(const Args& args) {
   for (const Reason& r : live.session.reset_reasons()) rst += fmt::format("{} {}\n", r.value, r.name);
   w.write_section(SectionType::reset_reasons, rst.data(), rst.size());
   std::vector<std::byte> batch;
-  std::vector<uint64_t> addrs;
+  AddressSet addrs;
   uint64_t n = 0;
   auto flush_batch = [&] {
     if (batch.empty()) return;
@@ -78,13 +78,13 @@ int cmd_record(const Args& args) {
       live, ca,
       [&](Bytes rec, const Event& ev) {
         batch.insert(batch.end(), rec.begin(), rec.end());
-        append_addresses(ev, addrs);
+        addrs.add(ev);
         n++;
         if (batch.size() > (1U << 20)) flush_batch();
       },
       0.5, flush_batch);
   flush_batch();
-  std::string syms = live.symbols.subset_text(addrs);
+  std::string syms = live.symbols.subset_text(addrs.addresses());
   w.write_section(SectionType::symbols, syms.data(), syms.size());
   window.end(live);
   std::string context = format_explain_context(window.in, window.taints);

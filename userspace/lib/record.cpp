@@ -219,4 +219,22 @@ void append_addresses(const Event& ev, std::vector<uint64_t>& out) {
   }
 }
 
+void AddressSet::add(const Event& ev) {
+  append_addresses(ev, addrs_);
+  if (addrs_.size() >= compact_at_) {
+    compact();
+    compact_at_ = std::max<size_t>(compact_at_, addrs_.size() * 2);
+  }
+}
+
+const std::vector<uint64_t>& AddressSet::addresses() {
+  compact();
+  return addrs_;
+}
+
+void AddressSet::compact() {
+  std::sort(addrs_.begin(), addrs_.end());
+  addrs_.erase(std::unique(addrs_.begin(), addrs_.end()), addrs_.end());
+}
+
 }  // namespace netdrop

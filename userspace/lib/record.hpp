@@ -72,6 +72,22 @@ Decoded decode_event(Bytes buf, Event& out);
 // symbols.
 void append_addresses(const Event& ev, std::vector<uint64_t>& out);
 
+// The distinct kernel addresses of a stream of events. Appended per event
+// and sorted and deduplicated whenever the list doubles, so that a long
+// recording of a few drop locations keeps a few addresses, not one per
+// drop.
+class AddressSet {
+ public:
+  void add(const Event& ev);
+  // Every distinct address added, ascending.
+  const std::vector<uint64_t>& addresses();
+
+ private:
+  void compact();
+  std::vector<uint64_t> addrs_;
+  size_t compact_at_ = 4096;
+};
+
 std::string_view tcp_state_name(uint8_t state);
 std::string reset_facts(uint16_t facts);
 

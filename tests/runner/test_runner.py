@@ -181,3 +181,52 @@ class BootOnlyTest(unittest.TestCase):
     def test_no_start_marker_or_no_report(self):
         self.assertFalse(dmesg_check.boot_only([REPORTS[2]]))
         self.assertFalse(dmesg_check.boot_only([self.START]))
+
+
+SNMP_BEFORE = """\
+Ip: Forwarding DefaultTTL InReceives
+Ip: 1 64 100
+Udp: InDatagrams NoPorts InErrors
+Udp: 5 7 0
+TcpExt: SyncookiesSent TCPTimeouts
+TcpExt: 0 3
+Udp6NoPorts                     	2
+"""
+SNMP_AFTER = """\
+Ip: Forwarding DefaultTTL InReceives
+Ip: 1 64 5000000000
+Udp: InDatagrams NoPorts InErrors
+Udp: 5 19 0
+TcpExt: SyncookiesSent TCPTimeouts
+TcpExt: 0 4
+Udp6NoPorts                     	9
+"""
+
+
+class KstatDeltaTest(unittest.TestCase):
+    """The guests' kstat_delta (awk) reads counters as snmpdelta.py does."""
+
+    def delta(self, tool, name, before=SNMP_BEFORE, after=SNMP_AFTER):
+        with tempfile.TemporaryDirectory() as d:
+            b, a = os.path.join(d, "b"), os.path.join(d, "a")
+            for path, text in ((b, before), (a, after)):
+                with open(path, "w") as f:
+                    f.write(text)
+            tools = os.path.join(TOP, "tests", "e2e", "tools")
+            if tool == "awk":
+                cmd = ["awk", "-v", f"want={name}", "-f", os.path.join(tools, "kstatdelta.awk"), b, a]
+            else:
+                cmd = [sys.executable, os.path.join(tools, "snmpdelta.py"), b, a, name]
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            return p.returncode, p.stdout.strip()
+
+    def test_agrees_with_snmpdelta(self):
+        for name, want in (("UdpNoPorts", "12"), ("IpInReceives", "4999999900"),
+                           ("TcpExtTCPTimeouts", "1"), ("Udp6NoPorts", "7")):
+            with self.subTest(name=name):
+                self.assertEqual(self.delta("awk", name), (0, want))
+                self.assertEqual(self.delta("py", name), (0, want))
+
+    def test_missing_counter_is_an_error(self):
+        self.assertEqual(self.delta("awk", "UdpNoSuch")[0], 2)
+        self.assertEqual(self.delta("awk", "UdpNoPorts", after="Ip: Forwarding\nIp: 1\n")[0], 2)

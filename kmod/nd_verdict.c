@@ -181,7 +181,7 @@ static unsigned int nd_pend_candidates(unsigned long skb)
 	unsigned int i, bits = 0;
 	u64 x;
 
-	BUILD_BUG_ON(ND_PEND_WINDOW != sizeof(x));
+	BUILD_BUG_ON(sizeof(x) != ND_PEND_WINDOW);
 	/* One unaligned load: the compiler turns the copy into it. */
 	memcpy(&x, &nd_pend_tags[nd_pend_hash(skb)], sizeof(x));
 	x ^= ones * nd_pend_tag(skb);

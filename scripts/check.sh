@@ -92,7 +92,7 @@ status_line $? install install-check.sh
 #           5.10, 6.1, 7.2 and
 #           RT 7.2
 #   rtcore  capture, loss accounting, verdict attribution, scenario 3, rules, resets, the
-#           tracefs agreement, BPF netfilter hooks, then the stress set, in
+#           tracefs agreement, BPF netfilter hooks, conntrack, then the stress set, in
 #           one 2-vCPU guest: RT 6.12 (probes not called preemptibly)
 #   stress  the device fuzzer, the stress run and the task-context drop
 #           stress, 2 vCPUs: RT 7.2 (with the module's debug build: probes
@@ -109,7 +109,7 @@ status_line $? install install-check.sh
 pick() { local n; for n in "$@"; do ls "$top"/tests/e2e/"${n}"_*.sh; done | tr '\n' ' '; }
 core=$(pick 10 11 12 16 20 21 26 27 30 42 43 46 47 48 49 50 51 52 53 54 55)
 stress=$(pick 40 41)
-rtcore=$(pick 10 12 20 21 27 30 46 48 50 51 52 53)
+rtcore=$(pick 10 12 20 21 27 30 46 48 50 51 52 53 55)
 kasan=$(pick 12 17 20 25 26 27 48 51)
 # full: every scenario but the fuzzer, the stress run and the task-context
 # drops (all three run with 2 vCPUs on the RT kernels and under KASAN; 45

@@ -155,3 +155,32 @@ sleep 0.3
 nd_stop $pid
 assert_eq "$(($(snmp c1 Udp NoPorts) - before))" 3 "3 datagrams to a closed port (UdpNoPorts)"
 assert_eq "$(jq -c 'select(.ct == null)' /tmp/noct.json | wc -l)" 3 "records without conntrack carry no ct"
+
+# conntrack=0 (a module parameter): records carry no entry, even for a
+# packet that has one.  Notrack'ed datagrams dropped by a rule again
+# (UDP forgets a packet's entry before its closed-port drop), first with
+# the default, then with the module loaded again with conntrack=0; the
+# rule's counter is the kernel's count.
+ip netns exec srv nft add rule inet nd filter_in ct state untracked udp dport 9999 counter name "untracked" drop ||
+	fail "the untracked drop rule"
+untracked_case() {
+	local out=$1 before
+	"$ND_CTL" stream --netns srv --port 9999 --json >"$out" 2>/dev/null &
+	pid=$!
+	nd_wait_capturing 1
+	before=$(counter untracked)
+	udp c1 10.0.0.3 9999 3 >/dev/null
+	sleep 0.3
+	nd_stop $pid
+	assert_eq "$(($(counter untracked) - before))" 3 "$out: 3 notrack'ed datagrams dropped (rule counter)"
+	assert_eq "$(json_count "$out" dport=9999)" 3 "$out: each recorded"
+}
+untracked_case /tmp/ct-on.json
+assert_eq "$(jq -n '[inputs | select(.ct.untracked)] | length' /tmp/ct-on.json)" 3 \
+	"with conntrack on (the default) each carries its untracked entry"
+rmmod netdrop || fail "rmmod netdrop"
+nd_load conntrack=0
+assert_eq "$(cat /sys/module/netdrop/parameters/conntrack)" N "the module's conntrack is off"
+untracked_case /tmp/ct-off.json
+assert_eq "$(jq -n '[inputs | select(.ct == null)] | length' /tmp/ct-off.json)" 3 \
+	"with conntrack=0 none carries its entry"

@@ -179,11 +179,18 @@ static unsigned int nd_pend_candidates(unsigned long skb)
 	const u64 ones = 0x0101010101010101ULL;
 	const u64 highs = 0x8080808080808080ULL;
 	unsigned int i, bits = 0;
+	__le64 raw;
 	u64 x;
 
 	BUILD_BUG_ON(sizeof(x) != ND_PEND_WINDOW);
-	/* One unaligned load: the compiler turns the copy into it. */
-	memcpy(&x, &nd_pend_tags[nd_pend_hash(skb)], sizeof(x));
+	BUILD_BUG_ON(ND_PEND_SLOTS < ND_PEND_WINDOW);
+	/*
+	 * One unaligned load (the compiler turns the copy into it), little
+	 * endian so that byte i of x is slot i on every machine.  Racy
+	 * against tag writers by design: a tag is a hint.
+	 */
+	data_race(memcpy(&raw, &nd_pend_tags[nd_pend_hash(skb)], sizeof(raw)));
+	x = le64_to_cpu(raw);
 	x ^= ones * nd_pend_tag(skb);
 	/* A byte's high bit set: that byte was zero (without borrows). */
 	x = ~(((x & ~highs) + ~highs) | x | ~highs);

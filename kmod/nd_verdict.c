@@ -984,9 +984,7 @@ bool nd_verdict_lookup(unsigned long skb, unsigned long location,
 	const struct nd_hook_desc *d = NULL;
 	struct nd_pend_info pi;
 
-	/* Almost every freed skb has no entry: its tags say so in one load. */
-	if (!nd_pend_candidates(skb) ||
-	    !nd_pend_take(skb, location, jiffies, nd_module_of, &pi))
+	if (!nd_pend_take(skb, location, jiffies, nd_module_of, &pi))
 		return false;
 	/* The probe's read side is its preempt-disabled section. */
 	c = rcu_dereference_check(nd_hook_cache, rcu_read_lock_sched_held());

@@ -31,11 +31,11 @@
  */
 #define ND_MAX_EXTHDRS 32
 
-/* Reads @len bytes at @off from skb->data (off may be negative). */
 /*
- * The bounce buffers of nd_read() are __uninitialized: it returns them
- * only after skb_header_pointer() filled them, and the probe decodes every
- * drop (CONFIG_INIT_STACK_ALL_ZERO would clear each of them every time).
+ * Reads @len bytes at @off from skb->data (off may be negative).  Its
+ * callers' bounce buffers are __uninitialized: it returns one only after
+ * skb_header_pointer() filled it, and the probe decodes every drop
+ * (CONFIG_INIT_STACK_ALL_ZERO would clear each of them every time).
  */
 static const void *nd_read(const struct sk_buff *skb, int off, int len,
 			   void *buf)
@@ -52,7 +52,7 @@ static const void *nd_read(const struct sk_buff *skb, int off, int len,
 
 static bool nd_nethdr_plausible(const struct sk_buff *skb, int off)
 {
-	u8 first __uninitialized;	/* a bounce buffer (nd_read) */
+	u8 first __uninitialized;
 	const u8 *p = nd_read(skb, off, 1, &first);
 
 	if (!p)

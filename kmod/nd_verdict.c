@@ -95,7 +95,7 @@ static struct nd_pend nd_pend[ND_PEND_SLOTS];
  * A byte of each slot's skb hash, ND_PEND_WINDOW bytes past the end
  * repeating the first ones: a window's tags are one 64-bit load, so the
  * kfree_skb probe, which looks up every freed skb and almost never finds
- * one, reads one cache line instead of a window of slots.  A tag is only
+ * one, makes one 8-byte load instead of reading eight 80-byte slots.  A tag is only
  * a hint: a slot whose tag matches is then checked by its skb.  A slot's
  * tag is written when the slot is claimed, before its generation is
  * published, and never cleared: an occupied slot's tag is its skb's.

@@ -176,11 +176,11 @@ untracked_case() {
 	assert_eq "$(json_count "$out" dport=9999)" 3 "$out: each recorded"
 }
 untracked_case /tmp/ct-on.json
-assert_eq "$(jq -n '[inputs | select(.ct.untracked)] | length' /tmp/ct-on.json)" 3 \
+assert_eq "$(json_count /tmp/ct-on.json ct.untracked=true)" 3 \
 	"with conntrack on (the default) each carries its untracked entry"
 rmmod netdrop || fail "rmmod netdrop"
 nd_load conntrack=0
 assert_eq "$(cat /sys/module/netdrop/parameters/conntrack)" N "the module's conntrack is off"
 untracked_case /tmp/ct-off.json
-assert_eq "$(jq -n '[inputs | select(.ct == null)] | length' /tmp/ct-off.json)" 3 \
+assert_eq "$(json_count /tmp/ct-off.json ct=null)" 3 \
 	"with conntrack=0 none carries its entry"

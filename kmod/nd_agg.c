@@ -52,6 +52,7 @@
 #include <linux/topology.h>
 #include <linux/uaccess.h>
 #include <asm/local64.h>
+#include "nd_compat.h"
 #include "nd_agg.h"
 #include "nd_netdev.h"
 #include "nd_ring.h"
@@ -90,7 +91,7 @@ struct nd_agg *nd_agg_alloc(u32 slots)
 	if (slots < NETDROP_AGG_MIN_SLOTS || slots > NETDROP_AGG_MAX_SLOTS ||
 	    !is_power_of_2(slots))
 		return ERR_PTR(-EINVAL);
-	agg = kzalloc(sizeof(*agg), GFP_KERNEL_ACCOUNT);
+	agg = kzalloc_obj(*agg, GFP_KERNEL_ACCOUNT);
 	if (!agg)
 		return ERR_PTR(-ENOMEM);
 	agg->nr_slots = slots;

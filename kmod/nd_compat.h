@@ -8,6 +8,7 @@
 
 #include <linux/mm.h>
 #include <linux/preempt.h>
+#include <linux/slab.h>
 
 /*
  * __uninitialized (compiler_attributes.h, where the kernel has it): a
@@ -16,6 +17,14 @@
  */
 #ifndef __uninitialized
 #define __uninitialized
+#endif
+
+/*
+ * kzalloc_obj() (slab.h from 7.x; a macro): one zeroed object of the type
+ * of @P.  Where the headers lack it, the same allocation spelled out.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, GFP) kzalloc(sizeof(P), GFP)
 #endif
 
 /* in_hardirq() replaced in_irq() in 5.11; both are macros. */

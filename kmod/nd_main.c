@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "nd_compat.h"
 #include "nd_ct.h"
 #include "nd_ring.h"
 #include "nd_reasons.h"
@@ -86,7 +87,7 @@ static long nd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENOTTY;
 	}
 
-	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	u = kzalloc_obj(*u, GFP_KERNEL);
 	if (!u)
 		return -ENOMEM;
 	err = 0;

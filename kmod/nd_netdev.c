@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
+#include "nd_compat.h"
 #include "nd_netdev.h"
 #include "nd_ring.h"
 
@@ -110,7 +111,7 @@ static void nd_netdev_del(unsigned long dev)
 /* (Re)describes @dev: called for REGISTER and CHANGENAME, under RTNL. */
 static void nd_netdev_set(struct net_device *dev)
 {
-	struct nd_netdev *e = kzalloc(sizeof(*e), GFP_KERNEL);
+	struct nd_netdev *e = kzalloc_obj(*e, GFP_KERNEL);
 
 	spin_lock_bh(&nd_netdev_lock);
 	nd_netdev_del((unsigned long)dev);

@@ -26,6 +26,7 @@
 #include <linux/uaccess.h>
 #include <net/net_namespace.h>
 
+#include "nd_compat.h"
 #include "nd_ring.h"
 #include "nd_filter.h"
 #include "nd_reasons.h"
@@ -131,8 +132,8 @@ struct nd_session *nd_session_open(void)
 	 */
 	if (!global && !ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return ERR_PTR(-EPERM);
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	nf = kzalloc(sizeof(*nf), GFP_KERNEL_ACCOUNT);
+	s = kzalloc_obj(*s, GFP_KERNEL_ACCOUNT);
+	nf = kzalloc_obj(*nf, GFP_KERNEL_ACCOUNT);
 	if (!s || !nf) {
 		kfree(s);
 		kfree(nf);
@@ -502,7 +503,7 @@ int nd_set_filter(struct nd_session *s, const struct netdrop_filter *f)
 	if (s->scope && !READ_ONCE(scoped_probes) &&
 	    ((f->options & NETDROP_OPT_HOOKS) || (f->events & NETDROP_EV_RESET)))
 		return -EPERM;
-	nf = kzalloc(sizeof(*nf), GFP_KERNEL_ACCOUNT);
+	nf = kzalloc_obj(*nf, GFP_KERNEL_ACCOUNT);
 	if (!nf)
 		return -ENOMEM;
 	nf->f = *f;

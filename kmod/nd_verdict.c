@@ -632,7 +632,7 @@ static void nd_vprobe_add(unsigned long func)
 
 	if (nd_nr_vprobes >= ND_MAX_PROBES)
 		return;
-	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	vp = kzalloc_obj(*vp, GFP_KERNEL);
 	if (!vp)
 		return;
 	vp->func = func;
@@ -764,7 +764,7 @@ static struct nd_hook_cache *nd_describe_all(unsigned int nr_hooks,
 
 	tmp = kvcalloc(256, sizeof(*tmp), GFP_KERNEL);
 	privs = kvcalloc(256, sizeof(*privs), GFP_KERNEL);
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = kzalloc_obj(*d, GFP_KERNEL);
 	c = kvzalloc(struct_size(c, desc, slots), GFP_KERNEL);
 	*nr_funcs = 0;
 	if (!tmp || !privs || !d || !c)
